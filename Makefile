@@ -1,0 +1,45 @@
+# Two commands for a newcomer: `make run` and `make test`. Only Python 3.11+, make and git needed.
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: run test lint format migrate seed superuser clean
+
+# Install the locked dependencies; redone only when the lock file changes.
+$(BIN)/.synced: uv.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(BIN)/uv sync --frozen --inexact --quiet
+	@touch $@
+
+run: $(BIN)/.synced
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py migrate --no-input
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py seed
+	@echo
+	@echo "  The tracker is at http://127.0.0.1:$(PORT)/"
+	@echo "  Editors sign in at http://127.0.0.1:$(PORT)/admin/"
+	@echo "  Create an admin user first with:  $(BIN)/python manage.py createsuperuser"
+	@echo
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(BIN)/.synced
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(BIN)/.synced
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(BIN)/.synced
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+superuser: $(BIN)/.synced
+	DJANGO_DEBUG=1 $(BIN)/python manage.py createsuperuser
+
+clean:
+	rm -rf $(VENV) staticfiles
