@@ -1,0 +1,96 @@
+"""Every closed set of values in the domain, each guarded in the database by a named constraint."""
+
+from django.db import models
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+class AgencyKind(models.TextChoices):
+    MUNICIPAL_POLICE = "municipal_police", "Municipal police"
+    REGIONAL_POLICE = "regional_police", "Regional police"
+    PROVINCIAL_STATE_POLICE = "provincial_state_police", "Provincial or state police"
+    FEDERAL_LAW_ENFORCEMENT = "federal_law_enforcement", "Federal law enforcement"
+    OTHER_PUBLIC_BODY = "other_public_body", "Other public body"
+
+
+class UseStatus(models.TextChoices):
+    """What is known of one agency's use of one product, from the strongest claim down."""
+
+    CONFIRMED = "confirmed", "Confirmed use"
+    TRIAL = "trial", "Trial or informal testing"
+    SUSPENDED = "suspended", "Suspended"
+    ENDED = "ended", "Ended"
+    REPORTED = "reported", "Reported, not confirmed by the agency"
+    DENIED = "denied", "Denied by the agency"
+
+
+class Authorisation(models.TextChoices):
+    AUTHORISED = "authorised", "Authorised"
+    UNAUTHORISED = "unauthorised", "Not authorised"
+    UNKNOWN = "unknown", "Not known"
+
+
+class AgencyStatus(models.TextChoices):
+    """An agency's status, derived from its uses by the rule in agencies/status.py."""
+
+    CONFIRMED = "confirmed", "Confirmed use"
+    TESTING = "testing", "Trial or testing"
+    SUSPENDED = "suspended", "Suspended"
+    ENDED = "ended", "Use ended"
+    REPORTED = "reported", "Reported use"
+    DENIED = "denied", "Denies use"
+    NO_KNOWN_USE = "no_known_use", "No known use"
+
+
+class IncidentKind(models.TextChoices):
+    DATA_BREACH = "data_breach", "Data breach"
+    UNAUTHORISED_USE = "unauthorised_use", "Unauthorised or informal use"
+    MISIDENTIFICATION = "misidentification", "Misidentification"
+    DISCLOSURE = "disclosure", "Public disclosure"
+    OTHER = "other", "Other"
+
+
+class ActionKind(models.TextChoices):
+    INVESTIGATION = "investigation", "Investigation"
+    GUIDANCE = "guidance", "Guidance"
+    ORDER = "order", "Order"
+    RULING = "ruling", "Ruling"
+    BAN = "ban", "Ban"
+    MORATORIUM = "moratorium", "Moratorium"
+    CEASE_AND_DESIST = "cease_and_desist", "Cease-and-desist letter"
+    INTERNAL_REVIEW = "internal_review", "Internal review"
+
+
+class ActionState(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class AuthorityKind(models.TextChoices):
+    PRIVACY_COMMISSIONER = "privacy_commissioner", "Privacy commissioner"
+    ATTORNEY_GENERAL = "attorney_general", "Attorney general"
+    PROSECUTOR = "prosecutor", "Prosecutor"
+    COURT = "court", "Court"
+    LEGISLATURE = "legislature", "Legislature"
+    POLICE_BOARD = "police_board", "Police board"
+    PLATFORM_COMPANY = "platform_company", "Platform company"
+    AGENCY_ITSELF = "agency_itself", "The agency itself"
+    OTHER = "other", "Other"
+
+
+class ActionRole(models.TextChoices):
+    LEAD = "lead", "Leads"
+    PARTNER = "partner", "Acts jointly"
+    CONSULTED = "consulted", "Consulted"
+
+
+class SourceKind(models.TextChoices):
+    NEWS = "news", "News report"
+    OFFICIAL_STATEMENT = "official_statement", "Official statement"
+    OFFICIAL_DOCUMENT = "official_document", "Official document or decision"
+    COURT_RECORD = "court_record", "Court record"
+    OTHER = "other", "Other"

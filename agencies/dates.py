@@ -1,0 +1,83 @@
+"""Dates known to a day, a month or a year.
+
+A date is stored as the first day of the period it names (Oct 2019 is 2019-10-01) beside its
+precision, so the database sorts it correctly and the page shows no more than is known.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from .choices import DatePrecision
+
+PRECISION_RANK = {DatePrecision.YEAR: 0, DatePrecision.MONTH: 1, DatePrecision.DAY: 2}
+
+
+def truncate(value: datetime.date, precision: str) -> datetime.date:
+    """The first day of the period that `value` falls in, at `precision`."""
+    if precision == DatePrecision.YEAR:
+        return value.replace(month=1, day=1)
+    if precision == DatePrecision.MONTH:
+        return value.replace(day=1)
+    return value
+
+
+@dataclass(frozen=True, order=False)
+class PreciseDate:
+    value: datetime.date
+    precision: str = DatePrecision.DAY
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "value", truncate(self.value, self.precision))
+
+    def sort_key(self) -> tuple[datetime.date, int]:
+        # Within the same first day, the vaguer date sorts first: "2019" before "Jan 2019"
+        # before "1 Jan 2019", which matches how a reader scans a timeline.
+        return (self.value, PRECISION_RANK[DatePrecision(self.precision)])
+
+    def __lt__(self, other: PreciseDate) -> bool:
+        return self.sort_key() < other.sort_key()
+
+    def __le__(self, other: PreciseDate) -> bool:
+        return self.sort_key() <= other.sort_key()
+
+    def __gt__(self, other: PreciseDate) -> bool:
+        return self.sort_key() > other.sort_key()
+
+    def __ge__(self, other: PreciseDate) -> bool:
+        return self.sort_key() >= other.sort_key()
+
+    def __str__(self) -> str:
+        if self.precision == DatePrecision.YEAR:
+            return f"{self.value.year}"
+        if self.precision == DatePrecision.MONTH:
+            return self.value.strftime("%b %Y")
+        return f"{self.value.day} {self.value.strftime('%b %Y')}"
+
+    def isoformat(self) -> str:
+        """ISO 8601 at the date's own precision: 2019, 2019-10 or 2019-10-01."""
+        if self.precision == DatePrecision.YEAR:
+            return f"{self.value.year:04d}"
+        if self.precision == DatePrecision.MONTH:
+            return f"{self.value.year:04d}-{self.value.month:02d}"
+        return self.value.isoformat()
+
+
+class PreciseDateAccessor:
+    """Reads a (date field, precision field) pair on a model as one PreciseDate, or None.
+
+    `started = PreciseDateAccessor("started_on")` pairs `started_on` with `started_on_precision`.
+    """
+
+    def __init__(self, date_field: str) -> None:
+        self.date_field = date_field
+        self.precision_field = f"{date_field}_precision"
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = getattr(instance, self.date_field)
+        if value is None:
+            return None
+        return PreciseDate(value, getattr(instance, self.precision_field) or DatePrecision.DAY)

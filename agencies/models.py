@@ -1,0 +1,689 @@
+"""The record: agencies, vendors and their products, uses, incidents, regulatory actions, and the
+sources and quotes that back every one of them."""
+
+from __future__ import annotations
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Concat
+from django.urls import reverse
+
+from . import choices
+from .dates import PreciseDateAccessor, truncate
+
+country_code = RegexValidator(r"^[A-Z]{2}$", "Use a two-letter ISO 3166-1 code, such as CA or US.")
+subdivision_code = RegexValidator(
+    r"^[A-Z]{2}-[A-Z0-9]{1,3}$", "Use an ISO 3166-2 code, such as CA-ON or US-NY."
+)
+
+PRECISION_MESSAGE = "Choose day, month or year for the date's precision."
+
+
+def precise_date(
+    verbose_name: str, help_text: str = ""
+) -> tuple[models.DateField, models.CharField]:
+    """A nullable date and its precision, stored side by side (see agencies/dates.py)."""
+    return (
+        models.DateField(
+            verbose_name,
+            null=True,
+            blank=True,
+            help_text=help_text or "For a month or a year, any day in it will do.",
+        ),
+        models.CharField(
+            f"{verbose_name} known to the",
+            max_length=5,
+            choices=choices.DatePrecision,
+            default=choices.DatePrecision.DAY,
+        ),
+    )
+
+
+def in_choices(field: str, choice_class: type[models.TextChoices], *, blank: bool = False) -> Q:
+    condition = Q(**{f"{field}__in": choice_class.values})
+    return condition | Q(**{field: ""}) if blank else condition
+
+
+def not_before(later: str, earlier: str) -> Q:
+    """An end that is unknown, a start that is unknown, or an end on or after the start."""
+    return (
+        Q(**{f"{later}__isnull": True})
+        | Q(**{f"{earlier}__isnull": True})
+        | Q(**{f"{later}__gte": F(earlier)})
+    )
+
+
+class Timestamped(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        # Store each date as the first day of the period its precision names, so it sorts right.
+        for field in self._meta.concrete_fields:
+            precision_name = f"{field.name}_precision"
+            if isinstance(field, models.DateField) and hasattr(self, precision_name):
+                value = getattr(self, field.name)
+                if value is not None:
+                    setattr(self, field.name, truncate(value, getattr(self, precision_name)))
+        super().save(*args, **kwargs)
+
+
+class AgencyQuerySet(models.QuerySet):
+    def for_status(self) -> AgencyQuerySet:
+        """Prefetches what the status rule reads: uses with their products, and actions."""
+        return self.prefetch_related(
+            models.Prefetch("uses", queryset=Use.objects.select_related("product__vendor")),
+            "actions",
+        )
+
+
+class Agency(Timestamped):
+    name = models.CharField(max_length=200, help_text="The official name.")
+    short_name = models.CharField(
+        max_length=50, blank=True, help_text="The official short name or acronym, such as TPS."
+    )
+    slug = models.SlugField(max_length=200)
+    kind = models.CharField(max_length=30, choices=choices.AgencyKind)
+    country = models.CharField(
+        max_length=2, validators=[country_code], help_text="ISO 3166-1, e.g. CA."
+    )
+    subdivision = models.CharField(
+        "province or state",
+        max_length=6,
+        blank=True,
+        validators=[subdivision_code],
+        help_text="ISO 3166-2, e.g. CA-ON.",
+    )
+    locality = models.CharField(max_length=200, blank=True, help_text="City or region served.")
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="The body this agency belongs to, if any.",
+    )
+    website = models.URLField(blank=True)
+    summary = models.TextField(blank=True)
+    # Derived by agencies/status.py from uses and actions; never typed by hand.
+    status = models.CharField(
+        max_length=20,
+        choices=choices.AgencyStatus,
+        default=choices.AgencyStatus.NO_KNOWN_USE,
+        editable=False,
+    )
+    status_summary = models.CharField(max_length=500, blank=True, editable=False)
+
+    objects = AgencyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                name="agency_slug_unique",
+                violation_error_message="Another agency already uses this slug; choose another.",
+            ),
+            models.CheckConstraint(
+                condition=in_choices("kind", choices.AgencyKind),
+                name="agency_kind_valid",
+                violation_error_message="Choose a kind of agency from the list.",
+            ),
+            models.CheckConstraint(
+                condition=in_choices("status", choices.AgencyStatus),
+                name="agency_status_valid",
+                violation_error_message="The status is not one the status rule gives.",
+            ),
+            models.CheckConstraint(
+                condition=Q(subdivision="")
+                | Q(subdivision__startswith=Concat(F("country"), models.Value("-"))),
+                name="agency_subdivision_in_country",
+                violation_error_message=(
+                    "The province or state must be in the agency's country (CA-ON goes with CA)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="agency_not_own_parent",
+                violation_error_message="An agency cannot be its own parent.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "name"], name="agency_status_name_idx"),
+            models.Index(fields=["country", "subdivision"], name="agency_place_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("agencies:agency_detail", args=[self.slug])
+
+
+class Vendor(Timestamped):
+    name = models.CharField(max_length=200, help_text="The legal or trading name.")
+    slug = models.SlugField(max_length=200)
+    country = models.CharField(max_length=2, blank=True, validators=[country_code])
+    website = models.URLField(blank=True)
+    summary = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                name="vendor_slug_unique",
+                violation_error_message="Another vendor already uses this slug; choose another.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("agencies:vendor_detail", args=[self.slug])
+
+
+class Product(Timestamped):
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="products")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["vendor__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                name="product_slug_unique",
+                violation_error_message="Another product already uses this slug; choose another.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("agencies:vendor_detail", args=[self.vendor.slug])
+
+
+class Use(Timestamped):
+    """One agency's use of one product, as far as it is known."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="uses")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="uses")
+    status = models.CharField(max_length=20, choices=choices.UseStatus)
+    authorisation = models.CharField(
+        max_length=20,
+        choices=choices.Authorisation,
+        default=choices.Authorisation.UNKNOWN,
+        help_text="Whether the agency's leadership or a legal authority approved the use.",
+    )
+    started_on, started_on_precision = precise_date("started")
+    ended_on, ended_on_precision = precise_date("ended")
+    disclosed_on, disclosed_on_precision = precise_date(
+        "made public", "When the use was first reported or confirmed."
+    )
+    accounts = models.PositiveIntegerField(
+        null=True, blank=True, help_text="User accounts, if known."
+    )
+    searches = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Searches run, if known."
+    )
+    cost = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, help_text="Amount paid, if known."
+    )
+    cost_currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217, e.g. CAD.")
+    summary = models.TextField(blank=True)
+
+    started = PreciseDateAccessor("started_on")
+    ended = PreciseDateAccessor("ended_on")
+    disclosed = PreciseDateAccessor("disclosed_on")
+
+    class Meta:
+        ordering = ["agency__name", "started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=in_choices("status", choices.UseStatus),
+                name="use_status_valid",
+                violation_error_message="Choose a status from the list.",
+            ),
+            models.CheckConstraint(
+                condition=in_choices("authorisation", choices.Authorisation),
+                name="use_authorisation_valid",
+                violation_error_message="Choose whether the use was authorised from the list.",
+            ),
+            models.CheckConstraint(
+                condition=not_before("ended_on", "started_on"),
+                name="use_ends_after_start",
+                violation_error_message="The end date cannot be before the start date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(accounts__isnull=True) | Q(accounts__gte=0),
+                name="use_accounts_not_negative",
+                violation_error_message="The number of accounts cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(searches__isnull=True) | Q(searches__gte=0),
+                name="use_searches_not_negative",
+                violation_error_message="The number of searches cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(cost__isnull=True) | Q(cost__gte=0),
+                name="use_cost_not_negative",
+                violation_error_message="The cost cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(cost__isnull=True) | ~Q(cost_currency=""),
+                name="use_cost_has_currency",
+                violation_error_message="Give the currency of the cost, e.g. CAD.",
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=in_choices(f"{name}_precision", choices.DatePrecision),
+                    name=f"use_{name}_precision_valid",
+                    violation_error_message=PRECISION_MESSAGE,
+                )
+                for name in ("started_on", "ended_on", "disclosed_on")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} – {self.product}"
+
+    def get_absolute_url(self) -> str:
+        return self.agency.get_absolute_url()
+
+    @property
+    def is_ongoing(self) -> bool:
+        return (
+            self.status in (choices.UseStatus.CONFIRMED, choices.UseStatus.TRIAL)
+            and not self.ended_on
+        )
+
+    @property
+    def has_ended(self) -> bool:
+        return self.status == choices.UseStatus.ENDED or (
+            self.status in (choices.UseStatus.CONFIRMED, choices.UseStatus.TRIAL)
+            and bool(self.ended_on)
+        )
+
+
+class Incident(Timestamped):
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200)
+    kind = models.CharField(max_length=20, choices=choices.IncidentKind)
+    occurred_on, occurred_on_precision = precise_date("occurred")
+    disclosed_on, disclosed_on_precision = precise_date("made public")
+    summary = models.TextField(blank=True)
+    agencies = models.ManyToManyField(Agency, blank=True, related_name="incidents")
+    vendors = models.ManyToManyField(Vendor, blank=True, related_name="incidents")
+
+    occurred = PreciseDateAccessor("occurred_on")
+    disclosed = PreciseDateAccessor("disclosed_on")
+
+    class Meta:
+        ordering = ["-disclosed_on", "-occurred_on", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                name="incident_slug_unique",
+                violation_error_message="Another incident already uses this slug; choose another.",
+            ),
+            models.CheckConstraint(
+                condition=in_choices("kind", choices.IncidentKind),
+                name="incident_kind_valid",
+                violation_error_message="Choose a kind of incident from the list.",
+            ),
+            models.CheckConstraint(
+                condition=not_before("disclosed_on", "occurred_on"),
+                name="incident_disclosed_after_occurred",
+                violation_error_message="An incident cannot be made public before it occurred.",
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=in_choices(f"{name}_precision", choices.DatePrecision),
+                    name=f"incident_{name}_precision_valid",
+                    violation_error_message=PRECISION_MESSAGE,
+                )
+                for name in ("occurred_on", "disclosed_on")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("agencies:incident_detail", args=[self.slug])
+
+    @property
+    def date(self):
+        """The date a timeline shows: when it happened, or else when it came out."""
+        return self.occurred or self.disclosed
+
+
+class Authority(Timestamped):
+    """A body that acts on facial recognition use: a regulator, a court, a platform, an agency."""
+
+    name = models.CharField(max_length=200, help_text="The official name.")
+    short_name = models.CharField(max_length=50, blank=True)
+    slug = models.SlugField(max_length=200)
+    kind = models.CharField(max_length=30, choices=choices.AuthorityKind)
+    country = models.CharField(max_length=2, blank=True, validators=[country_code])
+    subdivision = models.CharField(
+        "province or state", max_length=6, blank=True, validators=[subdivision_code]
+    )
+    website = models.URLField(blank=True)
+    agency = models.OneToOneField(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="as_authority",
+        help_text="Set when the authority is an agency acting on itself, e.g. an internal review.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "authorities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                name="authority_slug_unique",
+                violation_error_message="Another authority already uses this slug; choose another.",
+            ),
+            models.CheckConstraint(
+                condition=in_choices("kind", choices.AuthorityKind),
+                name="authority_kind_valid",
+                violation_error_message="Choose a kind of authority from the list.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("agencies:action_list") + f"?authority={self.slug}"
+
+
+class RegulatoryAction(Timestamped):
+    """An investigation, guidance, order, ruling, ban, moratorium, letter or review."""
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200)
+    kind = models.CharField(max_length=20, choices=choices.ActionKind)
+    state = models.CharField(
+        max_length=10, choices=choices.ActionState, default=choices.ActionState.OPEN
+    )
+    opened_on, opened_on_precision = precise_date("opened")
+    closed_on, closed_on_precision = precise_date("closed")
+    summary = models.TextField(blank=True)
+    outcome = models.TextField(blank=True)
+    authorities = models.ManyToManyField(
+        Authority, through="ActionAuthority", related_name="actions", blank=True
+    )
+    agencies = models.ManyToManyField(
+        Agency, blank=True, related_name="actions", verbose_name="about agencies"
+    )
+    vendors = models.ManyToManyField(
+        Vendor, blank=True, related_name="actions", verbose_name="about vendors"
+    )
+
+    opened = PreciseDateAccessor("opened_on")
+    closed = PreciseDateAccessor("closed_on")
+
+    class Meta:
+        ordering = ["-opened_on", "title"]
+        verbose_name = "regulatory action"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                name="action_slug_unique",
+                violation_error_message="Another action already uses this slug; choose another.",
+            ),
+            models.CheckConstraint(
+                condition=in_choices("kind", choices.ActionKind),
+                name="action_kind_valid",
+                violation_error_message="Choose a kind of action from the list.",
+            ),
+            models.CheckConstraint(
+                condition=in_choices("state", choices.ActionState),
+                name="action_state_valid",
+                violation_error_message="Choose open or closed.",
+            ),
+            models.CheckConstraint(
+                condition=not_before("closed_on", "opened_on"),
+                name="action_closes_after_open",
+                violation_error_message="The closing date cannot be before the opening date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(state=choices.ActionState.CLOSED) | Q(closed_on__isnull=True),
+                name="action_open_has_no_close_date",
+                violation_error_message=(
+                    "An open action cannot have a closing date: mark it closed, or clear the date."
+                ),
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=in_choices(f"{name}_precision", choices.DatePrecision),
+                    name=f"action_{name}_precision_valid",
+                    violation_error_message=PRECISION_MESSAGE,
+                )
+                for name in ("opened_on", "closed_on")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("agencies:action_detail", args=[self.slug])
+
+
+class ActionAuthority(models.Model):
+    action = models.ForeignKey(
+        RegulatoryAction, on_delete=models.CASCADE, related_name="participants"
+    )
+    authority = models.ForeignKey(
+        Authority, on_delete=models.PROTECT, related_name="participations"
+    )
+    role = models.CharField(
+        max_length=10, choices=choices.ActionRole, default=choices.ActionRole.LEAD
+    )
+
+    class Meta:
+        ordering = ["role", "authority__name"]
+        verbose_name = "authority acting"
+        verbose_name_plural = "authorities acting"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "authority"],
+                name="action_authority_unique",
+                violation_error_message="This authority is already listed on this action.",
+            ),
+            models.CheckConstraint(
+                condition=in_choices("role", choices.ActionRole),
+                name="action_role_valid",
+                violation_error_message="Choose a role from the list.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authority} ({self.get_role_display().lower()})"
+
+
+class Person(Timestamped):
+    """Someone quoted or named, with the role they held at the time."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200)
+    role = models.CharField(max_length=200, help_text="e.g. lawyer, chief of police, spokesperson.")
+    organisation = models.CharField(max_length=200, help_text="Where they held that role.")
+    agency = models.ForeignKey(
+        Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="people"
+    )
+    vendor = models.ForeignKey(
+        Vendor, on_delete=models.SET_NULL, null=True, blank=True, related_name="people"
+    )
+    authority = models.ForeignKey(
+        Authority, on_delete=models.SET_NULL, null=True, blank=True, related_name="people"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                name="person_slug_unique",
+                violation_error_message="Another person already uses this slug; choose another.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.role}, {self.organisation}"
+
+
+class Source(Timestamped):
+    """A document that facts come from."""
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200)
+    publisher = models.CharField(max_length=200)
+    kind = models.CharField(
+        max_length=20, choices=choices.SourceKind, default=choices.SourceKind.NEWS
+    )
+    author = models.CharField(max_length=200, blank=True)
+    url = models.URLField("URL", max_length=500, blank=True)
+    published_on, published_on_precision = precise_date("published")
+    published_on_inferred = models.BooleanField(
+        "publication date inferred",
+        default=False,
+        help_text="Tick when the document carries no date and it was worked out elsewhere.",
+    )
+    date_note = models.TextField(blank=True, help_text="How an inferred date was worked out.")
+
+    published = PreciseDateAccessor("published_on")
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                name="source_slug_unique",
+                violation_error_message="Another source already uses this slug; choose another.",
+            ),
+            models.CheckConstraint(
+                condition=in_choices("kind", choices.SourceKind),
+                name="source_kind_valid",
+                violation_error_message="Choose a kind of source from the list.",
+            ),
+            models.CheckConstraint(
+                condition=in_choices("published_on_precision", choices.DatePrecision),
+                name="source_published_on_precision_valid",
+                violation_error_message="Choose day, month or year for the date's precision.",
+            ),
+            models.CheckConstraint(
+                condition=Q(published_on_inferred=False) | ~Q(date_note=""),
+                name="source_inferred_date_explained",
+                violation_error_message="Say how the inferred publication date was worked out.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publisher}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("agencies:source_detail", args=[self.slug])
+
+
+# The records a citation can support, each a nullable foreign key: exactly one is set.
+CITED_FIELDS = ("agency", "vendor", "product", "use", "incident", "action", "authority", "person")
+
+
+def exactly_one_of(fields: tuple[str, ...]) -> Q:
+    condition = Q()
+    for chosen in fields:
+        condition |= Q(
+            **{f"{field}__isnull": field != chosen for field in fields},
+        )
+    return condition
+
+
+class Citation(Timestamped):
+    """A source backing one record, with the exact quote and, where named, who said it."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    quote = models.TextField(blank=True, help_text="The exact words, as published.")
+    claim = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What the source supports, e.g. the date; needed when there is no quote.",
+    )
+    speaker = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statements",
+        help_text="Who said the quoted words, if the source names them.",
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    vendor = models.ForeignKey(
+        Vendor, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    use = models.ForeignKey(
+        Use, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    action = models.ForeignKey(
+        RegulatoryAction, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    authority = models.ForeignKey(
+        Authority, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+
+    class Meta:
+        ordering = ["source__published_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=exactly_one_of(CITED_FIELDS),
+                name="citation_cites_one_record",
+                violation_error_message="A citation supports exactly one record: choose one.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(quote="") | ~Q(claim=""),
+                name="citation_has_quote_or_claim",
+                violation_error_message="Give the exact quote, or say what the source supports.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        excerpt = self.quote or self.claim
+        return f"{self.source.publisher}: “{excerpt[:60]}{'…' if len(excerpt) > 60 else ''}”"
+
+    def get_absolute_url(self) -> str:
+        return self.source.get_absolute_url()
+
+    @property
+    def record(self):
+        """The one record this citation supports."""
+        for field in CITED_FIELDS:
+            if getattr(self, f"{field}_id") is not None:
+                return getattr(self, field)
+        return None

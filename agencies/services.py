@@ -1,0 +1,53 @@
+"""Writes that take more than one step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
+
+from .models import Agency
+from .status import refresh_agency_status
+
+SEED_FIXTURES = (
+    "sources",
+    "vendors",
+    "agencies",
+    "authorities",
+    "people",
+    "uses",
+    "incidents",
+    "actions",
+    "citations",
+)
+
+
+def seed_fixture_paths() -> list[Path]:
+    fixtures_dir = Path(settings.FIXTURE_DIRS[0])
+    return [fixtures_dir / f"{name}.json" for name in SEED_FIXTURES]
+
+
+@transaction.atomic
+def refresh_all_statuses() -> int:
+    """Derive every agency's status afresh; returns how many agencies were updated."""
+    count = 0
+    for agency in Agency.objects.all().iterator():
+        refresh_agency_status(agency)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def load_seed_data(*, force: bool = False) -> bool:
+    """Load the seed fixtures into an empty database, then derive statuses.
+
+    Returns False, loading nothing, when the database already holds agencies (unless `force`),
+    so running it again never duplicates or overwrites an editor's work.
+    """
+    if Agency.objects.exists() and not force:
+        return False
+    call_command("loaddata", *[str(path) for path in seed_fixture_paths()], verbosity=0)
+    refresh_all_statuses()
+    return True

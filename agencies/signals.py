@@ -1,0 +1,55 @@
+"""Keep each agency's derived status current whichever way its uses or actions change:
+admin, a service, a shell. Fixture loading (raw saves) is followed by `refresh_statuses`."""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.dispatch import receiver
+
+from .models import Agency, RegulatoryAction, Use
+from .status import refresh_agency_status
+
+
+@receiver(post_save, sender=Use)
+@receiver(post_delete, sender=Use)
+def use_changed(sender, instance: Use, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
+    agency = Agency.objects.filter(pk=instance.agency_id).first()
+    if agency is not None:
+        refresh_agency_status(agency)
+
+
+@receiver(post_save, sender=RegulatoryAction)
+def action_saved(sender, instance: RegulatoryAction, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
+    for agency in instance.agencies.all():
+        refresh_agency_status(agency)
+
+
+@receiver(pre_delete, sender=RegulatoryAction)
+def action_deleting(sender, instance: RegulatoryAction, **kwargs) -> None:
+    # The M2M rows go with the action, so remember whom it was about.
+    instance._agencies_before_delete = list(instance.agencies.all())
+
+
+@receiver(post_delete, sender=RegulatoryAction)
+def action_deleted(sender, instance: RegulatoryAction, **kwargs) -> None:
+    for agency in getattr(instance, "_agencies_before_delete", []):
+        refresh_agency_status(agency)
+
+
+@receiver(m2m_changed, sender=RegulatoryAction.agencies.through)
+def action_agencies_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
+    if action == "pre_clear":
+        instance._agencies_before_clear = [instance] if reverse else list(instance.agencies.all())
+        return
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if reverse:
+        agencies = [instance]
+    elif action == "post_clear":
+        agencies = getattr(instance, "_agencies_before_clear", [])
+    else:
+        agencies = Agency.objects.filter(pk__in=pk_set or ())
+    for agency in agencies:
+        refresh_agency_status(agency)
