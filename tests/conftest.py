@@ -1,0 +1,29 @@
+import os
+
+import pytest
+from django.test import override_settings
+
+# Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def plain_static_files():
+    """Serve static files from the source folders: tests don't run collectstatic first."""
+    with override_settings(
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        WHITENOISE_USE_FINDERS=True,
+        WHITENOISE_AUTOREFRESH=True,
+    ):
+        yield
+
+
+@pytest.fixture
+def seeded(db):
+    """The seed data, loaded the way `make run` loads it."""
+    from agencies.services import load_seed_data
+
+    assert load_seed_data()

@@ -1,0 +1,120 @@
+"""The status rule (agencies/status.py): derived from uses and actions, never typed."""
+
+import datetime
+
+import pytest
+
+from agencies.choices import AgencyStatus
+from agencies.models import Agency
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def status_of(agency: Agency) -> tuple[str, str]:
+    agency.refresh_from_db()
+    return agency.status, agency.status_summary
+
+
+def test_an_agency_with_no_uses_has_no_known_use():
+    agency = f.make_agency()
+    assert status_of(agency) == (AgencyStatus.NO_KNOWN_USE, "")  # nothing derived yet
+    f.make_use(agency=agency, status="denied").delete()
+    assert status_of(agency) == (AgencyStatus.NO_KNOWN_USE, "No known use")
+
+
+def test_status_follows_uses_as_they_change():
+    agency = f.make_agency()
+    use = f.make_use(
+        agency=agency,
+        status="trial",
+        started_on=datetime.date(2019, 10, 1),
+        started_on_precision="month",
+    )
+    assert status_of(agency) == (
+        AgencyStatus.TESTING,
+        "Trial or testing, from Oct 2019, no end recorded",
+    )
+    use.ended_on = datetime.date(2020, 2, 5)
+    use.save()
+    assert status_of(agency) == (AgencyStatus.ENDED, "Trial or testing, Oct 2019 – 5 Feb 2020")
+
+
+def test_a_confirmed_open_use_outranks_an_ended_one():
+    agency = f.make_agency()
+    f.make_use(agency=agency, status="ended", ended_on=datetime.date(2019, 1, 1))
+    f.make_use(agency=agency, status="confirmed")
+    assert status_of(agency)[0] == AgencyStatus.CONFIRMED
+
+
+def test_reported_and_denied_rank_below_any_use_the_agency_confirmed():
+    agency = f.make_agency()
+    f.make_use(agency=agency, status="denied")
+    assert status_of(agency)[0] == AgencyStatus.DENIED
+    f.make_use(agency=agency, status="reported")
+    assert status_of(agency)[0] == AgencyStatus.REPORTED
+    f.make_use(agency=agency, status="suspended")
+    assert status_of(agency)[0] == AgencyStatus.SUSPENDED
+
+
+def test_actions_about_the_agency_join_the_summary_and_leave_it():
+    agency = f.make_agency()
+    f.make_use(agency=agency, status="confirmed")
+    review = f.make_action(kind="internal_review", state="open")
+    review.agencies.add(agency)
+    assert status_of(agency)[1] == "Confirmed use, dates not known; under review"
+    review.state, review.closed_on = "closed", None
+    review.save()
+    assert status_of(agency)[1] == "Confirmed use, dates not known; reviewed"
+    review.agencies.remove(agency)
+    assert status_of(agency)[1] == "Confirmed use, dates not known"
+    review.agencies.add(agency)
+    review.delete()
+    assert status_of(agency)[1] == "Confirmed use, dates not known"
+
+
+def test_guidance_is_a_reason_but_not_part_of_the_summary():
+    from agencies.status import derive_status
+
+    agency = f.make_agency()
+    f.make_use(agency=agency, status="confirmed")
+    guidance = f.make_action(kind="guidance")
+    agency.actions.add(guidance)  # the reverse side of the relation updates too
+    assert status_of(agency)[1] == "Confirmed use, dates not known"
+    derived = derive_status(agency.uses.all(), agency.actions.all())
+    assert any(guidance.title in reason for reason in derived.reasons)
+
+
+# The seed records: the article's three Ontario services, as the rule reads them.
+
+
+def test_toronto_status_from_the_seed_data(seeded):
+    toronto = Agency.objects.get(slug="toronto-police-service")
+    assert toronto.status == AgencyStatus.ENDED
+    assert toronto.status_summary == (
+        "Trial or testing (not authorised), Oct 2019 – 5 Feb 2020; ordered stopped; under review"
+    )
+
+
+def test_peel_status_from_the_seed_data(seeded):
+    peel = Agency.objects.get(slug="peel-regional-police")
+    assert peel.status == AgencyStatus.ENDED
+    assert peel.status_summary == "Trial or testing, until 27 Jan 2020; ordered stopped"
+
+
+def test_halton_status_from_the_seed_data(seeded):
+    halton = Agency.objects.get(slug="halton-regional-police-service")
+    assert halton.status == AgencyStatus.TESTING
+    assert halton.status_summary == "Trial or testing, from Oct 2019, no end recorded"
+
+
+def test_an_undated_action_sorts_after_dated_ones():
+    agency = f.make_agency()
+    f.make_use(agency=agency, status="confirmed")
+    agency.actions.add(f.make_action(kind="order", state="closed"))
+    agency.actions.add(f.make_action(kind="investigation", opened_on=datetime.date(2020, 2, 21)))
+    assert (
+        status_of(agency)[1]
+        == "Confirmed use, dates not known; under investigation; ordered stopped"
+    )
