@@ -1,0 +1,32 @@
+"""Query-string forms: bad values are dropped, never an error page."""
+
+from django import forms
+
+from .choices import AgencyKind, AgencyStatus
+from .selectors import AGENCY_SORTS, MAX_QUERY_LENGTH, TIMELINE_KINDS
+
+
+class AgencyFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Search agencies")
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *AgencyStatus.choices])
+    country = forms.RegexField(required=False, regex=r"^[A-Z]{2}$")
+    subdivision = forms.RegexField(required=False, regex=r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
+    kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *AgencyKind.choices])
+    vendor = forms.SlugField(required=False)
+    sort = forms.ChoiceField(required=False, choices=[(key, key) for key in AGENCY_SORTS])
+
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"].strip()[:MAX_QUERY_LENGTH]
+
+    def valid_values(self) -> dict[str, str]:
+        """The values that passed validation; a bad one is ignored rather than refused."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+class TimelineFilterForm(forms.Form):
+    kind = forms.ChoiceField(required=False, choices=[("", "Everything"), *TIMELINE_KINDS.items()])
+
+    def valid_kind(self) -> str:
+        self.is_valid()
+        return self.cleaned_data.get("kind", "")

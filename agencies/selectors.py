@@ -1,0 +1,411 @@
+"""Reads that are more than a filter: list filters with facet counts, timelines, the dashboard."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import chain
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from .choices import ActionState, AgencyKind, AgencyStatus
+from .dates import PreciseDate
+from .models import (
+    ActionAuthority,
+    Agency,
+    Citation,
+    Incident,
+    RegulatoryAction,
+    Source,
+    Use,
+    Vendor,
+)
+
+MAX_QUERY_LENGTH = 200
+
+
+def cited(queryset: QuerySet | None = None) -> Prefetch:
+    """Prefetch a record's citations with their sources and speakers."""
+    return Prefetch("citations", queryset=Citation.objects.select_related("source", "speaker"))
+
+
+def clean_query(value: str | None) -> str:
+    return (value or "").strip()[:MAX_QUERY_LENGTH]
+
+
+# Agency list: filters, facets, sorting.
+
+AGENCY_SORTS = {
+    "name": ("name",),
+    "-name": ("-name",),
+    "status": ("status", "name"),
+    "place": ("country", "subdivision", "name"),
+    "updated": ("-updated_at", "name"),
+}
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    options: list[FacetOption] = field(default_factory=list)
+
+    @property
+    def selected(self) -> FacetOption | None:
+        return next((option for option in self.options if option.selected), None)
+
+
+def agency_filter_q(filters: dict[str, str], *, skip: str | None = None) -> Q:
+    """One Q for every filter but `skip`, so a facet's counts ignore its own choice."""
+    condition = Q()
+    for name, value in filters.items():
+        if name == skip or not value:
+            continue
+        if name == "q":
+            condition &= (
+                Q(name__icontains=value)
+                | Q(short_name__icontains=value)
+                | Q(locality__icontains=value)
+                | Q(summary__icontains=value)
+            )
+        elif name == "vendor":
+            condition &= Q(uses__product__vendor__slug=value)
+        else:
+            condition &= Q(**{name: value})
+    return condition
+
+
+def agency_facets(filters: dict[str, str], vendor_names: dict[str, str]) -> list[Facet]:
+    """Each filter's options with how many agencies choosing it would leave: one query a facet."""
+    labels = {
+        "status": dict(AgencyStatus.choices),
+        "kind": dict(AgencyKind.choices),
+        "vendor": vendor_names,
+    }
+    facets = []
+    for name, label, column in (
+        ("status", "Status", "status"),
+        ("country", "Country", "country"),
+        ("subdivision", "Province or state", "subdivision"),
+        ("kind", "Kind", "kind"),
+        ("vendor", "Vendor", "uses__product__vendor__slug"),
+    ):
+        rows = (
+            Agency.objects.filter(agency_filter_q(filters, skip=name))
+            .exclude(**{f"{column}__isnull": True})
+            .exclude(**{column: ""})
+            .values(column)
+            .annotate(count=Count("pk", distinct=True))
+            .order_by(column)
+        )
+        options = [
+            FacetOption(
+                value=row[column],
+                label=labels.get(name, {}).get(row[column], row[column]),
+                count=row["count"],
+                selected=filters.get(name) == row[column],
+            )
+            for row in rows
+        ]
+        facets.append(Facet(name=name, label=label, options=options))
+    return facets
+
+
+def filter_agencies(filters: dict[str, str], sort: str) -> QuerySet[Agency]:
+    agencies = Agency.objects.filter(agency_filter_q(filters))
+    if filters.get("vendor"):
+        agencies = agencies.distinct()
+    return agencies.order_by(*AGENCY_SORTS.get(sort, AGENCY_SORTS["name"]))
+
+
+# Timelines.
+
+
+@dataclass
+class TimelineEvent:
+    date: PreciseDate | None
+    kind: str
+    title: str
+    url: str = ""
+    detail: str = ""
+    citations: list[Citation] = field(default_factory=list)
+
+    @property
+    def sort_key(self):
+        return self.date.sort_key() if self.date else (None,)
+
+
+TIMELINE_KINDS = {
+    "use": "Use",
+    "incident": "Incident",
+    "action": "Regulatory action",
+    "statement": "Statement",
+}
+
+
+def use_events(use: Use, *, subject: str) -> list[TimelineEvent]:
+    citations = list(use.citations.all())
+    product = use.product.name
+    events = []
+    if use.started:
+        events.append(
+            TimelineEvent(
+                use.started,
+                "use",
+                f"{subject} began using {product}",
+                detail=use.get_status_display(),
+                citations=citations,
+            )
+        )
+    if use.disclosed:
+        events.append(
+            TimelineEvent(
+                use.disclosed,
+                "use",
+                f"Use of {product} by {subject} made public",
+                detail=use.get_status_display(),
+                citations=citations,
+            )
+        )
+    if use.ended:
+        events.append(
+            TimelineEvent(
+                use.ended,
+                "use",
+                f"{subject} stopped using {product}",
+                detail=use.get_status_display(),
+                citations=citations,
+            )
+        )
+    if not events:
+        events.append(
+            TimelineEvent(
+                None,
+                "use",
+                f"{subject}: {use.get_status_display().lower()} of {product}",
+                citations=citations,
+            )
+        )
+    return events
+
+
+def incident_event(incident: Incident) -> TimelineEvent:
+    return TimelineEvent(
+        incident.date,
+        "incident",
+        incident.title,
+        url=incident.get_absolute_url(),
+        detail=incident.get_kind_display(),
+        citations=list(incident.citations.all()),
+    )
+
+
+def action_events(action: RegulatoryAction) -> list[TimelineEvent]:
+    citations = list(action.citations.all())
+    url = action.get_absolute_url()
+    events = [
+        TimelineEvent(
+            action.opened,
+            "action",
+            action.title,
+            url=url,
+            detail=action.get_kind_display(),
+            citations=citations,
+        )
+    ]
+    if action.closed and action.closed != action.opened:
+        events.append(
+            TimelineEvent(
+                action.closed,
+                "action",
+                f"Closed: {action.title}",
+                url=url,
+                detail=action.outcome,
+                citations=citations,
+            )
+        )
+    return events
+
+
+def statement_events(citations) -> list[TimelineEvent]:
+    return [
+        TimelineEvent(
+            citation.source.published,
+            "statement",
+            f"{citation.speaker.name}, {citation.speaker.role}, {citation.speaker.organisation}",
+            url=citation.source.get_absolute_url(),
+            detail=citation.quote,
+            citations=[citation],
+        )
+        for citation in citations
+        if citation.speaker_id
+    ]
+
+
+def sort_timeline(events, kind: str | None = None) -> list[TimelineEvent]:
+    """Newest first; undated events last."""
+    if kind in TIMELINE_KINDS:
+        events = [event for event in events if event.kind == kind]
+    dated = sorted((e for e in events if e.date), key=lambda e: e.sort_key, reverse=True)
+    return dated + [e for e in events if not e.date]
+
+
+def agency_detail_queryset() -> QuerySet[Agency]:
+    """An agency with everything its page shows: uses, incidents, actions, each with citations."""
+    return Agency.objects.select_related("parent").prefetch_related(
+        cited(),
+        Prefetch(
+            "uses", queryset=Use.objects.select_related("product__vendor").prefetch_related(cited())
+        ),
+        Prefetch("incidents", queryset=Incident.objects.prefetch_related(cited(), "vendors")),
+        Prefetch(
+            "actions",
+            queryset=RegulatoryAction.objects.prefetch_related(
+                cited(),
+                Prefetch(
+                    "participants", queryset=ActionAuthority.objects.select_related("authority")
+                ),
+            ),
+        ),
+        "children",
+    )
+
+
+def agency_timeline(agency: Agency) -> list[TimelineEvent]:
+    uses = agency.uses.all()
+    return list(
+        chain(
+            chain.from_iterable(
+                use_events(use, subject=agency.short_name or agency.name) for use in uses
+            ),
+            (incident_event(incident) for incident in agency.incidents.all()),
+            chain.from_iterable(action_events(action) for action in agency.actions.all()),
+            statement_events(
+                chain(
+                    agency.citations.all(),
+                    chain.from_iterable(use.citations.all() for use in uses),
+                )
+            ),
+        )
+    )
+
+
+def vendor_timeline(vendor: Vendor) -> list[TimelineEvent]:
+    return list(
+        chain(
+            (incident_event(incident) for incident in vendor.incidents.all()),
+            chain.from_iterable(action_events(action) for action in vendor.actions.all()),
+            statement_events(vendor.citations.all()),
+        )
+    )
+
+
+# Dashboard.
+
+
+def status_counts() -> list[tuple[str, str, int]]:
+    counts = dict(Agency.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    return [(value, label, counts.get(value, 0)) for value, label in AgencyStatus.choices]
+
+
+def place_counts() -> list[dict]:
+    return list(
+        Agency.objects.values("country", "subdivision")
+        .annotate(count=Count("pk"))
+        .order_by("country", "subdivision")
+    )
+
+
+def vendors_by_customers(limit: int = 10) -> QuerySet[Vendor]:
+    return Vendor.objects.annotate(
+        customer_count=Count("products__uses__agency", distinct=True)
+    ).order_by("-customer_count", "name")[:limit]
+
+
+def open_actions(limit: int = 10) -> QuerySet[RegulatoryAction]:
+    return RegulatoryAction.objects.filter(state=ActionState.OPEN).order_by("-opened_on", "title")[
+        :limit
+    ]
+
+
+def latest_events(limit: int = 8) -> list[TimelineEvent]:
+    """The newest dated events across the record: a fixed number of queries."""
+    uses = (
+        Use.objects.select_related("agency", "product")
+        .prefetch_related(cited())
+        .order_by("-disclosed_on")[:limit]
+    )
+    incidents = Incident.objects.prefetch_related(cited()).order_by("-disclosed_on")[:limit]
+    actions = RegulatoryAction.objects.prefetch_related(cited()).order_by("-opened_on")[:limit]
+    events = list(
+        chain(
+            chain.from_iterable(
+                use_events(use, subject=use.agency.short_name or use.agency.name) for use in uses
+            ),
+            (incident_event(incident) for incident in incidents),
+            chain.from_iterable(action_events(action) for action in actions),
+        )
+    )
+    return [event for event in sort_timeline(events) if event.date][:limit]
+
+
+def events_per_year() -> list[tuple[int, int]]:
+    """How many dated events (uses made public, incidents, actions opened) fell in each year."""
+    years: Counter[int] = Counter()
+    for dates in (
+        Use.objects.exclude(disclosed_on=None).values_list("disclosed_on", flat=True),
+        Incident.objects.exclude(disclosed_on=None).values_list("disclosed_on", flat=True),
+        RegulatoryAction.objects.exclude(opened_on=None).values_list("opened_on", flat=True),
+    ):
+        years.update(date.year for date in dates)
+    if not years:
+        return []
+    return [(year, years.get(year, 0)) for year in range(min(years), max(years) + 1)]
+
+
+# Search.
+
+
+def search_records(query: str, limit: int = 20) -> dict[str, list]:
+    """Every kind of record whose text contains the query, grouped by kind."""
+    if not query:
+        return {}
+    return {
+        "agencies": list(
+            Agency.objects.filter(
+                Q(name__icontains=query)
+                | Q(short_name__icontains=query)
+                | Q(locality__icontains=query)
+                | Q(summary__icontains=query)
+            )[:limit]
+        ),
+        "vendors": list(
+            Vendor.objects.filter(Q(name__icontains=query) | Q(summary__icontains=query))[:limit]
+        ),
+        "incidents": list(
+            Incident.objects.filter(Q(title__icontains=query) | Q(summary__icontains=query))[:limit]
+        ),
+        "actions": list(
+            RegulatoryAction.objects.filter(
+                Q(title__icontains=query)
+                | Q(summary__icontains=query)
+                | Q(outcome__icontains=query)
+            )[:limit]
+        ),
+        "sources": list(
+            Source.objects.filter(Q(title__icontains=query) | Q(publisher__icontains=query))[:limit]
+        ),
+        "quotes": list(
+            Citation.objects.filter(
+                Q(quote__icontains=query) | Q(claim__icontains=query)
+            ).select_related("source", "speaker")[:limit]
+        ),
+    }

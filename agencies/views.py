@@ -1,0 +1,276 @@
+"""The public pages. Each is one template; htmx requests get only the part that changes."""
+
+from __future__ import annotations
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from . import selectors
+from .choices import ActionKind, ActionState, IncidentKind
+from .forms import AgencyFilterForm, TimelineFilterForm
+from .models import (
+    CITED_FIELDS,
+    ActionAuthority,
+    Authority,
+    Incident,
+    Product,
+    RegulatoryAction,
+    Source,
+    Use,
+    Vendor,
+)
+from .status import derive_status
+
+PAGE_SIZE = 25
+
+
+def wants_fragment(request: HttpRequest) -> bool:
+    # A history-restore request wants the whole page even though htmx sends HX-Request.
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def paginate(request: HttpRequest, items, per_page: int = PAGE_SIZE) -> Page:
+    """A page of items; a page number that is not a number or past the end gives a real page."""
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def render_page(
+    request: HttpRequest, template: str, context: dict, partial: str | None = None
+) -> HttpResponse:
+    if partial and wants_fragment(request):
+        return render(request, f"{template}#{partial}", context)
+    return render(request, template, context)
+
+
+def choice_param(request: HttpRequest, name: str, allowed) -> str:
+    value = request.GET.get(name, "")
+    return value if value in allowed else ""
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    statuses = selectors.status_counts()
+    return render(
+        request,
+        "agencies/dashboard.html",
+        {
+            "total": sum(count for _, _, count in statuses),
+            "statuses": statuses,
+            "places": selectors.place_counts(),
+            "latest_events": selectors.latest_events(),
+            "vendors": selectors.vendors_by_customers(),
+            "open_actions": selectors.open_actions(),
+            "events_per_year": selectors.events_per_year(),
+        },
+    )
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def agency_list(request: HttpRequest) -> HttpResponse:
+    form = AgencyFilterForm(request.GET)
+    values = form.valid_values()
+    sort = values.pop("sort", "name")
+    vendor_names = dict(Vendor.objects.values_list("slug", "name"))
+    if values.get("vendor") not in vendor_names:
+        values.pop("vendor", None)
+    page = paginate(request, selectors.filter_agencies(values, sort))
+    return render_page(
+        request,
+        "agencies/agency_list.html",
+        {
+            "form": form,
+            "filters": values,
+            "sort": sort,
+            "sorts": [
+                ("name", "Name, A–Z"),
+                ("-name", "Name, Z–A"),
+                ("status", "Status"),
+                ("place", "Place"),
+                ("updated", "Recently updated"),
+            ],
+            "facets": selectors.agency_facets(values, vendor_names),
+            "page": page,
+        },
+        partial="results",
+    )
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def agency_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    agency = get_object_or_404(selectors.agency_detail_queryset(), slug=slug)
+    kind = TimelineFilterForm(request.GET).valid_kind()
+    events = selectors.agency_timeline(agency)
+    derived = derive_status(agency.uses.all(), agency.actions.all())
+    authorities = {
+        participant.authority
+        for action in agency.actions.all()
+        for participant in action.participants.all()
+    }
+    vendors = {use.product.vendor for use in agency.uses.all()}
+    return render_page(
+        request,
+        "agencies/agency_detail.html",
+        {
+            "agency": agency,
+            "derived": derived,
+            "timeline": selectors.sort_timeline(events, kind),
+            "timeline_kind": kind,
+            "timeline_filters": [
+                (key, label, sum(event.kind == key for event in events))
+                for key, label in selectors.TIMELINE_KINDS.items()
+            ],
+            "vendors": sorted(vendors, key=lambda vendor: vendor.name),
+            "authorities": sorted(authorities, key=lambda authority: authority.name),
+        },
+        partial="timeline",
+    )
+
+
+@require_GET
+def vendor_list(request: HttpRequest) -> HttpResponse:
+    vendors = Vendor.objects.annotate(
+        customer_count=Count("products__uses__agency", distinct=True),
+        product_count=Count("products", distinct=True),
+    ).order_by("-customer_count", "name")
+    return render(request, "agencies/vendor_list.html", {"page": paginate(request, vendors)})
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def vendor_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    vendor = get_object_or_404(
+        Vendor.objects.prefetch_related(
+            selectors.cited(),
+            Prefetch("products", queryset=Product.objects.prefetch_related(selectors.cited())),
+            Prefetch("incidents", queryset=Incident.objects.prefetch_related(selectors.cited())),
+            Prefetch(
+                "actions", queryset=RegulatoryAction.objects.prefetch_related(selectors.cited())
+            ),
+        ),
+        slug=slug,
+    )
+    customers = (
+        Use.objects.filter(product__vendor=vendor)
+        .select_related("agency", "product")
+        .order_by("agency__name", "pk")
+    )
+    return render_page(
+        request,
+        "agencies/vendor_detail.html",
+        {
+            "vendor": vendor,
+            "customers": paginate(request, customers, per_page=50),
+            "timeline": selectors.sort_timeline(selectors.vendor_timeline(vendor)),
+        },
+        partial="customers",
+    )
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def incident_list(request: HttpRequest) -> HttpResponse:
+    kind = choice_param(request, "kind", IncidentKind.values)
+    incidents = Incident.objects.prefetch_related("agencies", "vendors")
+    if kind:
+        incidents = incidents.filter(kind=kind)
+    return render_page(
+        request,
+        "agencies/incident_list.html",
+        {"page": paginate(request, incidents), "kind": kind, "kinds": IncidentKind.choices},
+        partial="results",
+    )
+
+
+@require_GET
+def incident_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    incident = get_object_or_404(
+        Incident.objects.prefetch_related(selectors.cited(), "agencies", "vendors"), slug=slug
+    )
+    return render(request, "agencies/incident_detail.html", {"incident": incident})
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def action_list(request: HttpRequest) -> HttpResponse:
+    kind = choice_param(request, "kind", ActionKind.values)
+    state = choice_param(request, "state", ActionState.values)
+    authority_slug = request.GET.get("authority", "")[:200]
+    actions = RegulatoryAction.objects.prefetch_related(
+        Prefetch("participants", queryset=ActionAuthority.objects.select_related("authority")),
+        "agencies",
+        "vendors",
+    )
+    if kind:
+        actions = actions.filter(kind=kind)
+    if state:
+        actions = actions.filter(state=state)
+    authority = Authority.objects.filter(slug=authority_slug).first() if authority_slug else None
+    if authority:
+        actions = actions.filter(authorities=authority)
+    return render_page(
+        request,
+        "agencies/action_list.html",
+        {
+            "page": paginate(request, actions),
+            "kind": kind,
+            "state": state,
+            "authority": authority,
+            "kinds": ActionKind.choices,
+            "states": ActionState.choices,
+        },
+        partial="results",
+    )
+
+
+@require_GET
+def action_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    action = get_object_or_404(
+        RegulatoryAction.objects.prefetch_related(
+            selectors.cited(),
+            Prefetch("participants", queryset=ActionAuthority.objects.select_related("authority")),
+            "agencies",
+            "vendors",
+        ),
+        slug=slug,
+    )
+    return render(request, "agencies/action_detail.html", {"action": action})
+
+
+@require_GET
+def source_list(request: HttpRequest) -> HttpResponse:
+    sources = Source.objects.annotate(citation_count=Count("citations"))
+    return render(request, "agencies/source_list.html", {"page": paginate(request, sources)})
+
+
+@require_GET
+def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    source = get_object_or_404(Source, slug=slug)
+    citations = source.citations.select_related(
+        "speaker", *CITED_FIELDS, "use__agency", "use__product", "product__vendor"
+    )
+    return render(
+        request, "agencies/source_detail.html", {"source": source, "citations": citations}
+    )
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def search(request: HttpRequest) -> HttpResponse:
+    query = selectors.clean_query(request.GET.get("q"))
+    results = selectors.search_records(query)
+    return render_page(
+        request,
+        "agencies/search.html",
+        {
+            "query": query,
+            "results": results,
+            "total": sum(len(group) for group in results.values()),
+        },
+        partial="results",
+    )
