@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import chain
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from .choices import ActionState, AgencyKind, AgencyStatus
+from .choices import ActionState, AgencyKind, AgencyStatus, DatePrecision
 from .dates import PreciseDate
 from .models import (
     ActionAuthority,
@@ -35,12 +36,13 @@ def clean_query(value: str | None) -> str:
 
 # Agency list: filters, facets, sorting.
 
+# Each ends with the primary key, so pages never overlap or skip a record.
 AGENCY_SORTS = {
-    "name": ("name",),
-    "-name": ("-name",),
-    "status": ("status", "name"),
-    "place": ("country", "subdivision", "name"),
-    "updated": ("-updated_at", "name"),
+    "name": ("name", "pk"),
+    "-name": ("-name", "-pk"),
+    "status": ("status", "name", "pk"),
+    "place": ("country", "subdivision", "name", "pk"),
+    "updated": ("-updated_at", "name", "pk"),
 }
 
 
@@ -292,6 +294,10 @@ def agency_timeline(agency: Agency) -> list[TimelineEvent]:
                 chain(
                     agency.citations.all(),
                     chain.from_iterable(use.citations.all() for use in uses),
+                    chain.from_iterable(
+                        incident.citations.all() for incident in agency.incidents.all()
+                    ),
+                    chain.from_iterable(action.citations.all() for action in agency.actions.all()),
                 )
             ),
         )
@@ -303,7 +309,15 @@ def vendor_timeline(vendor: Vendor) -> list[TimelineEvent]:
         chain(
             (incident_event(incident) for incident in vendor.incidents.all()),
             chain.from_iterable(action_events(action) for action in vendor.actions.all()),
-            statement_events(vendor.citations.all()),
+            statement_events(
+                chain(
+                    vendor.citations.all(),
+                    chain.from_iterable(
+                        incident.citations.all() for incident in vendor.incidents.all()
+                    ),
+                    chain.from_iterable(action.citations.all() for action in vendor.actions.all()),
+                )
+            ),
         )
     )
 
@@ -357,18 +371,75 @@ def latest_events(limit: int = 8) -> list[TimelineEvent]:
     return [event for event in sort_timeline(events) if event.date][:limit]
 
 
-def events_per_year() -> list[tuple[int, int]]:
-    """How many dated events (uses made public, incidents, actions opened) fell in each year."""
-    years: Counter[int] = Counter()
-    for dates in (
-        Use.objects.exclude(disclosed_on=None).values_list("disclosed_on", flat=True),
-        Incident.objects.exclude(disclosed_on=None).values_list("disclosed_on", flat=True),
-        RegulatoryAction.objects.exclude(opened_on=None).values_list("opened_on", flat=True),
+@dataclass
+class EventCounts:
+    """Dated events bucketed by month (for a short span) or by year; `unplaced` counts events
+    known only to a coarser precision than the buckets, which a bar would misplace."""
+
+    unit: str
+    buckets: list[tuple[str, int]]
+    unplaced: int = 0
+
+
+def events_over_time(max_months: int = 36) -> EventCounts:
+    """Timeline events counted over time: uses starting and ending, incidents, actions opening."""
+    dates: list[tuple[datetime.date, str]] = []
+    for name in ("started_on", "ended_on"):
+        dates.extend(Use.objects.exclude(**{name: None}).values_list(name, f"{name}_precision"))
+    for (
+        occurred,
+        occurred_precision,
+        disclosed,
+        disclosed_precision,
+    ) in Incident.objects.values_list(
+        "occurred_on", "occurred_on_precision", "disclosed_on", "disclosed_on_precision"
     ):
-        years.update(date.year for date in dates)
-    if not years:
-        return []
-    return [(year, years.get(year, 0)) for year in range(min(years), max(years) + 1)]
+        if occurred or disclosed:
+            dates.append(
+                (occurred, occurred_precision) if occurred else (disclosed, disclosed_precision)
+            )
+    dates.extend(
+        RegulatoryAction.objects.exclude(opened_on=None).values_list(
+            "opened_on", "opened_on_precision"
+        )
+    )
+    if not dates:
+        return EventCounts("year", [])
+    first, last = min(date for date, _ in dates), max(date for date, _ in dates)
+    span = (last.year - first.year) * 12 + last.month - first.month + 1
+    if span > max_months:
+        years = Counter(date.year for date, _ in dates)
+        return EventCounts(
+            "year", [(str(y), years.get(y, 0)) for y in range(first.year, last.year + 1)]
+        )
+    months = Counter((d.year, d.month) for d, precision in dates if precision != DatePrecision.YEAR)
+    buckets = []
+    year, month = first.year, first.month
+    for _ in range(span):
+        label = datetime.date(year, month, 1).strftime("%b %Y")
+        buckets.append((label, months.get((year, month), 0)))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    unplaced = sum(1 for _, precision in dates if precision == DatePrecision.YEAR)
+    return EventCounts("month", buckets, unplaced)
+
+
+@dataclass
+class Bar:
+    label: str
+    count: int
+    x: int
+    y: float
+    height: float
+
+
+def chart_bars(counts: list[tuple[str, int]], *, width: int = 10, height: int = 60) -> list[Bar]:
+    """Bars for a server-drawn SVG chart, scaled so the tallest fills the height."""
+    tallest = max((count for _, count in counts), default=0) or 1
+    bars = []
+    for index, (label, count) in enumerate(counts):
+        bar_height = round(height * count / tallest, 2)
+        bars.append(Bar(label, count, index * width, round(height - bar_height, 2), bar_height))
+    return bars
 
 
 # Search.

@@ -64,7 +64,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "latest_events": selectors.latest_events(),
             "vendors": selectors.vendors_by_customers(),
             "open_actions": selectors.open_actions(),
-            "events_per_year": selectors.events_per_year(),
+            "events": (events := selectors.events_over_time()),
+            "bars": selectors.chart_bars(events.buckets),
         },
     )
 
@@ -137,7 +138,7 @@ def vendor_list(request: HttpRequest) -> HttpResponse:
     vendors = Vendor.objects.annotate(
         customer_count=Count("products__uses__agency", distinct=True),
         product_count=Count("products", distinct=True),
-    ).order_by("-customer_count", "name")
+    ).order_by("-customer_count", "name", "pk")
     return render(request, "agencies/vendor_list.html", {"page": paginate(request, vendors)})
 
 
@@ -244,7 +245,9 @@ def action_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def source_list(request: HttpRequest) -> HttpResponse:
-    sources = Source.objects.annotate(citation_count=Count("citations"))
+    sources = Source.objects.annotate(citation_count=Count("citations")).order_by(
+        "-published_on", "title", "pk"
+    )
     return render(request, "agencies/source_list.html", {"page": paginate(request, sources)})
 
 
