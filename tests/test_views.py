@@ -1,0 +1,251 @@
+"""The public pages: full page and htmx fragment, filters, bad input, and pinned query counts."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from agencies.models import Agency, Citation, Incident, RegulatoryAction, Source, Use, Vendor
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+HX = {"HX-Request": "true"}
+
+# Every public page and the number of queries it runs, whatever the amount of data.
+PAGES = {
+    "/": 14,
+    "/agencies/": 8,
+    "/agencies/?status=ended&country=CA&subdivision=CA-ON&kind=regional_police"
+    "&vendor=clearview-ai&q=peel&sort=-name": 8,
+    "/agencies/toronto-police-service/": 11,
+    "/agencies/toronto-police-service/?kind=action": 11,
+    "/vendors/": 2,
+    "/vendors/clearview-ai/": 10,
+    "/incidents/": 4,
+    "/incidents/clearview-ai-customer-list-breach/": 4,
+    "/actions/": 5,
+    "/actions/joint-investigation-into-clearview-ai/": 5,
+    "/sources/": 2,
+    "/sources/ctv-2020-02-26-clearview-breach/": 2,
+    "/search/?q=toronto": 6,
+}
+
+
+def add_more_data() -> None:
+    """Grow every table the pages read, so a query per row would show in the counts."""
+    clearview = Vendor.objects.get(slug="clearview-ai")
+    product = clearview.products.first()
+    toronto = Agency.objects.get(slug="toronto-police-service")
+    source = f.make_source()
+    for n in range(5):
+        agency = f.make_agency(
+            name=f"Extra Peel Police {n}", subdivision="CA-ON", kind="regional_police"
+        )
+        use = f.make_use(
+            agency=agency, product=product, status="ended", ended_on=datetime.date(2020, 1, 1)
+        )
+        f.make_citation(source=source, use=use, speaker=f.make_person())
+        incident = f.make_incident(disclosed_on=datetime.date(2021, 1, n + 1))
+        incident.agencies.add(toronto, agency)
+        incident.vendors.add(clearview)
+        action = f.make_action(opened_on=datetime.date(2021, 2, n + 1))
+        action.agencies.add(toronto, agency)
+        action.vendors.add(clearview)
+        action.authorities.add(f.make_authority())
+        f.make_citation(source=source, action=action)
+        f.make_citation(source=source, incident=incident)
+        f.make_citation(source=source, agency=toronto, speaker=f.make_person())
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+@pytest.mark.parametrize(("url", "expected"), PAGES.items())
+def test_each_page_runs_a_fixed_number_of_queries(client, seeded, url, expected):
+    assert count_queries(client, url) == expected
+    add_more_data()
+    assert count_queries(client, url) == expected
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/agencies/",
+        "/agencies/toronto-police-service/",
+        "/vendors/clearview-ai/",
+        "/incidents/",
+        "/actions/",
+        "/search/?q=toronto",
+    ],
+)
+def test_htmx_gets_a_fragment_and_caches_are_told(client, seeded, url):
+    page = client.get(url)
+    fragment = client.get(url, headers=HX)
+    assert page.status_code == fragment.status_code == 200
+    assert b"<html" in page.content
+    assert b"<html" not in fragment.content
+    assert len(fragment.content) < len(page.content)
+    assert "HX-Request" in page["Vary"]
+    assert "HX-Request" in fragment["Vary"]
+
+
+def test_a_history_restore_gets_the_whole_page(client, seeded):
+    response = client.get("/agencies/", headers=HX | {"HX-History-Restore-Request": "true"})
+    assert b"<html" in response.content
+
+
+def agency_names(response) -> list[str]:
+    return [agency.name for agency in response.context["page"].object_list]
+
+
+def test_agency_filters_combine(client, seeded):
+    response = client.get("/agencies/", {"status": "ended", "subdivision": "CA-ON"})
+    assert agency_names(response) == ["Peel Regional Police", "Toronto Police Service"]
+    response = client.get("/agencies/", {"status": "ended", "q": "peel"})
+    assert agency_names(response) == ["Peel Regional Police"]
+    response = client.get(
+        "/agencies/", {"country": "US", "vendor": "clearview-ai", "sort": "-name"}
+    )
+    assert agency_names(response) == [
+        "U.S. Department of Homeland Security",
+        "Federal Bureau of Investigation",
+    ]
+
+
+def test_each_filter_option_counts_what_it_would_leave(client, seeded):
+    response = client.get("/agencies/", {"country": "CA"})
+    facets = {facet.name: facet for facet in response.context["facets"]}
+    statuses = {option.value: option.count for option in facets["status"].options}
+    assert statuses == {"ended": 2, "testing": 1, "confirmed": 1}
+    countries = {option.value: option.count for option in facets["country"].options}
+    assert countries == {"CA": 4, "US": 2}  # a facet ignores its own choice
+    assert "Use ended (2)" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"status": "not-a-status"},
+        {"country": "Canada!"},
+        {"subdivision": "<script>"},
+        {"kind": "x" * 500},
+        {"vendor": "no-such-vendor"},
+        {"sort": "password"},
+        {"page": "abc"},
+        {"page": "99999"},
+        {"page": "-1"},
+        {"q": "toronto" * 2000},
+    ],
+)
+def test_bad_query_values_are_ignored_not_errors(client, seeded, query):
+    response = client.get("/agencies/", query)
+    assert response.status_code == 200
+    assert response.context["page"].object_list is not None
+
+
+def test_a_page_past_the_end_shows_the_last_page(client, seeded):
+    response = client.get("/agencies/", {"page": "99"})
+    assert response.context["page"].number == response.context["page"].paginator.num_pages
+
+
+def test_a_very_long_query_is_cut_not_refused(client, seeded):
+    response = client.get("/search/", {"q": "toronto" * 2000})
+    assert response.status_code == 200
+    assert len(response.context["query"]) == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/agencies/no-such-agency/",
+        "/vendors/no-such-vendor/",
+        "/incidents/no-such-incident/",
+        "/actions/no-such-action/",
+        "/sources/no-such-source/",
+    ],
+)
+def test_a_missing_record_is_a_friendly_404(client, seeded, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert b"There is no record at this address" in response.content
+
+
+@pytest.mark.parametrize(
+    "url", ["/actions/?kind=bogus&state=bogus&authority=nobody", "/incidents/?kind=bogus&page=x"]
+)
+def test_other_lists_ignore_bad_filters(client, seeded, url):
+    assert client.get(url).status_code == 200
+
+
+def test_pages_refuse_post(client, seeded):
+    assert client.post("/agencies/").status_code == 405
+
+
+def test_the_500_page_is_in_the_site_design(client):
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "Something went wrong" in html and "site.css" in html
+
+
+def test_toronto_page_explains_its_status_and_cites_sources(client, seeded):
+    html = client.get("/agencies/toronto-police-service/").content.decode()
+    toronto = Agency.objects.get(slug="toronto-police-service")
+    assert toronto.status_summary in html
+    assert "Why" in html
+    assert 'datetime="2019-10"' in html and "Oct 2019" in html  # month precision, not a made-up day
+    assert "/sources/ctv-2020-02-26-clearview-breach/" in html
+
+
+def test_timeline_is_newest_first_and_filters_by_kind(client, seeded):
+    response = client.get("/agencies/toronto-police-service/")
+    dated = [event.date for event in response.context["timeline"] if event.date]
+    assert dated == sorted(dated, reverse=True)
+    actions = client.get("/agencies/toronto-police-service/", {"kind": "action"}).context[
+        "timeline"
+    ]
+    assert actions and {event.kind for event in actions} == {"action"}
+    everything = client.get("/agencies/toronto-police-service/", {"kind": "bogus"}).context[
+        "timeline"
+    ]
+    assert len(everything) > len(actions)
+
+
+def test_source_page_lists_what_it_supports(client, seeded):
+    source = Source.objects.get(slug="ctv-2020-02-26-clearview-breach")
+    html = client.get(source.get_absolute_url()).content.decode()
+    assert html.count("<blockquote>") == source.citations.exclude(quote="").count()
+    assert "(inferred)" in html
+
+
+def test_vendor_page_lists_customers_with_statuses(client, seeded):
+    response = client.get("/vendors/clearview-ai/")
+    customers = {use.agency.name for use in response.context["customers"].object_list}
+    assert customers == set(Use.objects.values_list("agency__name", flat=True))
+
+
+def test_search_groups_results_by_kind(client, seeded):
+    results = client.get("/search/", {"q": "Toronto"}).context["results"]
+    assert [agency.slug for agency in results["agencies"]] == ["toronto-police-service"]
+    assert results["quotes"]
+    assert all("toronto" in (c.quote + c.claim).lower() for c in results["quotes"])
+    assert client.get("/search/").context["results"] == {}
+
+
+def test_dashboard_counts_and_chart(client, seeded):
+    response = client.get("/")
+    assert response.context["total"] == Agency.objects.count()
+    html = response.content.decode()
+    assert "<svg" in html and "Events per month" in html
+    labels = [bar.label for bar in response.context["bars"]]
+    assert labels[0] == "Oct 2019" and labels[-1] == "Feb 2020"
+    open_actions = RegulatoryAction.objects.filter(state="open").count()
+    assert len(response.context["open_actions"]) == min(open_actions, 10)
+    assert Incident.objects.exists() and Citation.objects.exists()
