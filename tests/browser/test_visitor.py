@@ -1,0 +1,154 @@
+"""A visitor's walk through the site in a real browser: filtering, history, timeline, sources."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .helpers import action_chip, is_htmx_response
+
+pytestmark = pytest.mark.browser
+
+RESULT_LINKS = "#browse table.records tbody th[scope=row] a"
+CTV_SOURCE_TITLE = (
+    "Company behind controversial facial recognition software used by Toronto police "
+    "suffers data breach"
+)
+
+
+def set_marker(page, value: int = 1) -> None:
+    """A value that lives on `window`: a full page load would wipe it."""
+    page.evaluate("value => { window.__marker = value; }", value)
+
+
+def marker(page):
+    return page.evaluate("window.__marker")
+
+
+def query(url: str, name: str) -> str | None:
+    match = re.search(rf"[?&]{name}=([^&#]*)", url)
+    return match.group(1) if match else None
+
+
+def test_visitor_filters_agencies_then_follows_a_citation_to_its_source(
+    seeded_live, page, screenshot
+):
+    results = page.locator(RESULT_LINKS)
+    heading = page.locator("#results-heading")
+
+    # The full list.
+    page.goto(f"{seeded_live}/agencies/")
+    expect(heading).to_have_text("6 agencies")
+    set_marker(page)
+
+    # Choosing a status swaps in new results through htmx: no page load, the URL follows.
+    with page.expect_response(is_htmx_response("/agencies/")) as response:
+        page.locator("#filter-status").select_option("ended")
+    assert response.value.ok
+    expect(page).to_have_url(re.compile(r"/agencies/\?(.*&)?status=ended(&|$)"))
+    expect(heading).to_have_text("2 agencies")
+    expect(results).to_have_text(["Peel Regional Police", "Toronto Police Service"])
+    expect(page.locator("#filter-status")).to_have_value("ended")
+    assert marker(page) == 1, "choosing a status reloaded the whole page"
+    screenshot(page, "agency-list-filtered")
+
+    # Typing narrows the results the same way, once the typing pauses.
+    with page.expect_response(is_htmx_response("q=Peel")):
+        page.locator("#agency-q").fill("Peel")
+    expect(page).to_have_url(re.compile(r"[?&]q=Peel(&|$)"))
+    assert query(page.url, "status") == "ended"
+    expect(heading).to_have_text("1 agency")
+    expect(results).to_have_text(["Peel Regional Police"])
+    assert marker(page) == 1, "typing a search reloaded the whole page"
+
+    # Back returns to the status-only view: its URL, its results and its form.
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"[?&]status=ended(&|$)"))
+    assert query(page.url, "q") in (None, "")
+    expect(heading).to_have_text("2 agencies")
+    expect(results).to_have_text(["Peel Regional Police", "Toronto Police Service"])
+    expect(page.locator("#agency-q")).to_have_value("")
+    expect(page.locator("#filter-status")).to_have_value("ended")
+
+    # An agency's page is an ordinary link: a real page load.
+    page.locator("#browse").get_by_role("link", name="Toronto Police Service", exact=True).click()
+    expect(page).to_have_url(f"{seeded_live}/agencies/toronto-police-service/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Toronto Police Service")
+    assert marker(page) is None, "the marker survived a real page load: the check proves nothing"
+    screenshot(page, "agency-toronto")
+
+    # A timeline chip swaps in only that kind of event, again without a page load.
+    set_marker(page, 2)
+    chip = action_chip(page)
+    expected_count = int(re.search(r"\((\d+)\)", chip.inner_text()).group(1))
+    assert expected_count > 0
+    with page.expect_response(is_htmx_response("kind=action")):
+        chip.click()
+    expect(page).to_have_url(re.compile(r"/agencies/toronto-police-service/\?kind=action$"))
+    events = page.locator("#timeline li.event")
+    expect(events).to_have_count(expected_count)
+    expect(page.locator("#timeline li.event:not(.event-action)")).to_have_count(0)
+    expect(page.locator("#timeline .event-kind")).to_have_text(
+        [re.compile(r"^Action\b")] * expected_count
+    )
+    assert marker(page) == 2, "a timeline chip reloaded the whole page"
+
+    # A citation opens to show its quote and a link to the source's own page.
+    citations = events.first.locator("details.citations")
+    source_link = citations.locator("p.cite a[href^='/sources/']").first
+    expect(source_link).to_be_hidden()
+    citations.locator("summary").click()
+    expect(citations).to_have_attribute("open", "")
+    expect(source_link).to_be_visible()
+    quote = citations.locator("li").first.locator("blockquote").inner_text()
+    href = source_link.get_attribute("href")
+    source_link.click()
+
+    expect(page).to_have_url(f"{seeded_live}{href}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(CTV_SOURCE_TITLE)
+    expect(page.get_by_role("heading", name="What this source supports")).to_be_visible()
+    quotes = page.locator("ol.quotes > li blockquote")
+    expect(quotes.first).to_be_visible()
+    # The page lists every quote taken from the source, including the one the visitor opened.
+    opened = page.locator("ol.quotes > li blockquote", has_text=quote.strip("“”"))
+    expect(opened.first).to_be_visible()
+
+
+def test_filters_work_without_javascript(seeded_live, new_page):
+    page = new_page(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    page.goto(f"{seeded_live}/agencies/")
+    expect(page.locator("#results-heading")).to_have_text("6 agencies")
+
+    page.locator("#filter-status").select_option("ended")
+    # Nothing happens until the form is submitted: no script is listening for the change.
+    expect(page.locator("#results-heading")).to_have_text("6 agencies")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Apply").click()
+
+    expect(page).to_have_url(re.compile(r"/agencies/\?(.*&)?status=ended(&|$)"))
+    expect(page.locator("#results-heading")).to_have_text("2 agencies")
+    expect(page.locator(RESULT_LINKS)).to_have_text(
+        ["Peel Regional Police", "Toronto Police Service"]
+    )
+    expect(page.locator("#filter-status")).to_have_value("ended")
+
+    # The timeline chips are plain links too.
+    page.goto(f"{seeded_live}/agencies/toronto-police-service/")
+    with page.expect_navigation():
+        action_chip(page).click()
+    expect(page).to_have_url(re.compile(r"\?kind=action$"))
+    expect(page.locator("#timeline li.event:not(.event-action)")).to_have_count(0)
+    expect(page.locator("#timeline li.event-action")).not_to_have_count(0)
+
+
+def test_agency_page_fits_a_phone(seeded_live, new_page, screenshot):
+    page = new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page.goto(f"{seeded_live}/agencies/toronto-police-service/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Toronto Police Service")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"the page scrolls sideways by {overflow}px on a phone"
+    screenshot(page, "phone-agency")
