@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import push_url, replace_url
 
 from . import selectors
 from .choices import ActionKind, ActionState, IncidentKind
@@ -80,7 +83,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
     if values.get("vendor") not in vendor_names:
         values.pop("vendor", None)
     page = paginate(request, selectors.filter_agencies(values, sort))
-    return render_page(
+    response = render_page(
         request,
         "agencies/agency_list.html",
         {
@@ -97,8 +100,28 @@ def agency_list(request: HttpRequest) -> HttpResponse:
             "facets": selectors.agency_facets(values, vendor_names),
             "page": page,
         },
-        partial="results",
+        partial="fragment",
     )
+    if wants_fragment(request):
+        # The address bar shows only the filters that apply: no empty or ignored parameters.
+        canonical = {**values, **({"sort": sort} if sort != "name" else {})}
+        if page.number > 1:
+            canonical["page"] = page.number
+        url = f"{request.path}?{urlencode(canonical)}" if canonical else request.path
+        # Typing on in the search box refines one view: one history entry, not one per pause.
+        if is_refined_search(request.htmx.current_url, canonical):
+            replace_url(response, url)
+        else:
+            push_url(response, url)
+    return response
+
+
+def is_refined_search(current_url: str | None, new_params: dict) -> bool:
+    """Whether the new view differs from the one shown only in a non-empty search text."""
+    shown = dict(parse_qsl(urlsplit(current_url or "").query))
+    new = {name: str(value) for name, value in new_params.items()}
+    shown_q, new_q = shown.pop("q", ""), new.pop("q", "")
+    return bool(shown_q and new_q) and shown_q != new_q and shown == new
 
 
 @require_GET
@@ -122,6 +145,8 @@ def agency_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "derived": derived,
             "timeline": selectors.sort_timeline(events, kind),
             "timeline_kind": kind,
+            "timeline_kind_label": selectors.TIMELINE_KINDS.get(kind, ""),
+            "timeline_total": len(events),
             "timeline_filters": [
                 (key, label, sum(event.kind == key for event in events))
                 for key, label in selectors.TIMELINE_KINDS.items()
@@ -129,7 +154,7 @@ def agency_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "vendors": sorted(vendors, key=lambda vendor: vendor.name),
             "authorities": sorted(authorities, key=lambda authority: authority.name),
         },
-        partial="timeline",
+        partial="fragment",
     )
 
 

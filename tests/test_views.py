@@ -1,6 +1,7 @@
 """The public pages: full page and htmx fragment, filters, bad input, and pinned query counts."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -99,6 +100,39 @@ def test_htmx_gets_a_fragment_and_caches_are_told(client, seeded, url):
 def test_a_history_restore_gets_the_whole_page(client, seeded):
     response = client.get("/agencies/", headers=HX | {"HX-History-Restore-Request": "true"})
     assert b"<html" in response.content
+
+
+def test_the_agency_fragment_leaves_the_search_box_alone(client, seeded):
+    fragment = client.get("/agencies/", {"q": "po", "status": "ended"}, headers=HX).content.decode()
+    assert 'id="agency-q"' not in fragment  # what is being typed is never replaced
+    assert '<div id="facet-fields" class="facet-fields" hx-swap-oob="true">' in fragment
+    assert '<span id="results-count" hx-swap-oob="innerHTML">2 agencies</span>' in fragment
+
+
+def test_the_pushed_address_holds_only_the_filters_that_apply(client, seeded):
+    query = {"q": "", "status": "ended", "country": "", "kind": "bogus", "sort": "name"}
+    response = client.get("/agencies/", query, headers=HX)
+    assert response["HX-Push-Url"] == "/agencies/?status=ended"
+    response = client.get("/agencies/", {"sort": "-name", "page": "1"}, headers=HX)
+    assert response["HX-Push-Url"] == "/agencies/?sort=-name"
+
+
+def test_typing_on_replaces_the_history_entry_instead_of_adding_one(client, seeded):
+    shown = "http://testserver/agencies/?q=pe&status=ended"
+    headers = HX | {"HX-Current-URL": shown}
+    refined = client.get("/agencies/", {"q": "peel", "status": "ended"}, headers=headers)
+    assert refined["HX-Replace-Url"] == "/agencies/?q=peel&status=ended"
+    assert "HX-Push-Url" not in refined
+    other_filter = client.get("/agencies/", {"q": "pe", "status": "testing"}, headers=headers)
+    assert other_filter["HX-Push-Url"] == "/agencies/?q=pe&status=testing"
+
+
+def test_the_timeline_fragment_marks_the_chosen_kind(client, seeded):
+    url = "/agencies/toronto-police-service/"
+    fragment = client.get(url, {"kind": "action"}, headers=HX).content.decode()
+    assert fragment.count('aria-current="true"') == 1
+    assert re.search(r'href="\?kind=action"[^>]*aria-current="true"', fragment)
+    assert '<span id="timeline-status" hx-swap-oob="innerHTML">' in fragment
 
 
 def agency_names(response) -> list[str]:
@@ -249,3 +283,11 @@ def test_dashboard_counts_and_chart(client, seeded):
     open_actions = RegulatoryAction.objects.filter(state="open").count()
     assert len(response.context["open_actions"]) == min(open_actions, 10)
     assert Incident.objects.exists() and Citation.objects.exists()
+
+
+def test_public_pages_forbid_inline_code_and_other_origins(client, seeded, admin_client):
+    policy = client.get("/agencies/")["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "'unsafe-inline'" not in policy
+    assert "Content-Security-Policy" in client.get("/agencies/no-such-agency/")
+    assert "Content-Security-Policy" not in admin_client.get("/admin/")

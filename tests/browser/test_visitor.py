@@ -11,7 +11,7 @@ from .helpers import action_chip, is_htmx_response
 
 pytestmark = pytest.mark.browser
 
-RESULT_LINKS = "#browse table.records tbody th[scope=row] a"
+RESULT_LINKS = "#results table.records tbody th[scope=row] a"
 CTV_SOURCE_TITLE = (
     "Company behind controversial facial recognition software used by Toronto police "
     "suffers data breach"
@@ -44,6 +44,7 @@ def test_visitor_filters_agencies_then_follows_a_citation_to_its_source(
     set_marker(page)
 
     # Choosing a status swaps in new results through htmx: no page load, the URL follows.
+    page.locator("#filter-status").focus()
     with page.expect_response(is_htmx_response("/agencies/")) as response:
         page.locator("#filter-status").select_option("ended")
     assert response.value.ok
@@ -52,11 +53,25 @@ def test_visitor_filters_agencies_then_follows_a_citation_to_its_source(
     expect(results).to_have_text(["Peel Regional Police", "Toronto Police Service"])
     expect(page.locator("#filter-status")).to_have_value("ended")
     assert marker(page) == 1, "choosing a status reloaded the whole page"
+    # The address bar holds only the filters that apply, and focus stays on the control used.
+    assert page.url == f"{seeded_live}/agencies/?status=ended"
+    assert page.evaluate("document.activeElement.id") == "filter-status"
+    # The other filters' counts follow the choice ("what it would leave").
+    expect(page.locator("#filter-country option[value=US]")).to_have_count(0)
     screenshot(page, "agency-list-filtered")
 
-    # Typing narrows the results the same way, once the typing pauses.
+    # Typing narrows the results the same way, once the typing pauses; the search box is never
+    # replaced, so what is typed while a request is in flight stays, and so does the focus.
+    page.evaluate("document.getElementById('results-count').dataset.kept = 'yes'")
+    search_box = page.locator("#agency-q")
+    with page.expect_response(is_htmx_response("q=Pe")):
+        search_box.press_sequentially("Pe")
     with page.expect_response(is_htmx_response("q=Peel")):
-        page.locator("#agency-q").fill("Peel")
+        search_box.press_sequentially("el")
+    expect(search_box).to_have_value("Peel")
+    expect(search_box).to_be_focused()
+    # The live region that announces the count is the same element, so screen readers hear it.
+    expect(page.locator("#results-count")).to_have_attribute("data-kept", "yes")
     expect(page).to_have_url(re.compile(r"[?&]q=Peel(&|$)"))
     assert query(page.url, "status") == "ended"
     expect(heading).to_have_text("1 agency")
@@ -73,7 +88,7 @@ def test_visitor_filters_agencies_then_follows_a_citation_to_its_source(
     expect(page.locator("#filter-status")).to_have_value("ended")
 
     # An agency's page is an ordinary link: a real page load.
-    page.locator("#browse").get_by_role("link", name="Toronto Police Service", exact=True).click()
+    page.locator("#results").get_by_role("link", name="Toronto Police Service", exact=True).click()
     expect(page).to_have_url(f"{seeded_live}/agencies/toronto-police-service/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Toronto Police Service")
     assert marker(page) is None, "the marker survived a real page load: the check proves nothing"
@@ -92,6 +107,12 @@ def test_visitor_filters_agencies_then_follows_a_citation_to_its_source(
     expect(page.locator("#timeline li.event:not(.event-action)")).to_have_count(0)
     expect(page.locator("#timeline .event-kind")).to_have_text(
         [re.compile(r"^Action\b")] * expected_count
+    )
+    # The chosen chip is marked as current, and only it.
+    expect(action_chip(page)).to_have_attribute("aria-current", "true")
+    expect(page.locator("nav.chips [aria-current]")).to_have_count(1)
+    expect(page.locator("#timeline-status")).to_have_text(
+        f"Showing {expected_count} event{'s' if expected_count != 1 else ''}: regulatory action."
     )
     assert marker(page) == 2, "a timeline chip reloaded the whole page"
 
