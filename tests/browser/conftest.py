@@ -58,7 +58,8 @@ def watch_for_errors(page) -> list[str]:
     def on_console(message):
         if message.type == "error":
             location = message.location or {}
-            errors.append(f"console.error: {message.text} ({location.get('url', '?')})")
+            where = f"{location.get('url', '?')}:{location.get('lineNumber', '?')}"
+            errors.append(f"console.error: {message.text} ({where})")
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
