@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from . import choices
 from .dates import PreciseDateAccessor, truncate
+from .places import place_name
 
 country_code = RegexValidator(r"^[A-Z]{2}$", "Use a two-letter ISO 3166-1 code, such as CA or US.")
 subdivision_code = RegexValidator(
@@ -164,6 +165,16 @@ class Agency(Timestamped):
     def get_absolute_url(self) -> str:
         return reverse("agencies:agency_detail", args=[self.slug])
 
+    @property
+    def region_name(self) -> str:
+        """The province or state in words, or the country for a national body."""
+        return place_name(self.subdivision or self.country)
+
+    @property
+    def place(self) -> str:
+        """Where the agency is, in words: "Toronto, Ontario"; "United States" for a federal body."""
+        return f"{self.locality}, {self.region_name}" if self.locality else self.region_name
+
 
 class Vendor(Timestamped):
     name = models.CharField(max_length=200, help_text="The legal or trading name.")
@@ -187,6 +198,10 @@ class Vendor(Timestamped):
 
     def get_absolute_url(self) -> str:
         return reverse("agencies:vendor_detail", args=[self.slug])
+
+    @property
+    def country_name(self) -> str:
+        return place_name(self.country)
 
 
 class Product(Timestamped):

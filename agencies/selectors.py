@@ -21,6 +21,7 @@ from .models import (
     Use,
     Vendor,
 )
+from .places import COUNTRIES, SUBDIVISIONS, place_name
 
 MAX_QUERY_LENGTH = 200
 
@@ -91,6 +92,8 @@ def agency_facets(filters: dict[str, str], vendor_names: dict[str, str]) -> list
         "status": dict(AgencyStatus.choices),
         "kind": dict(AgencyKind.choices),
         "vendor": vendor_names,
+        "country": COUNTRIES,
+        "subdivision": SUBDIVISIONS,
     }
     facets = []
     for name, label, column in (
@@ -153,7 +156,8 @@ TIMELINE_KINDS = {
 }
 
 
-def use_events(use: Use, *, subject: str) -> list[TimelineEvent]:
+def use_events(use: Use, *, subject: str, url: str = "") -> list[TimelineEvent]:
+    """The dated steps of one use; `url` links each to a page about it (the agency's, say)."""
     citations = list(use.citations.all())
     product = use.product.name
     events = []
@@ -164,6 +168,7 @@ def use_events(use: Use, *, subject: str) -> list[TimelineEvent]:
                 "use",
                 f"{subject} began using {product}",
                 detail=use.get_status_display(),
+                url=url,
                 citations=citations,
             )
         )
@@ -174,6 +179,7 @@ def use_events(use: Use, *, subject: str) -> list[TimelineEvent]:
                 "use",
                 f"Use of {product} by {subject} made public",
                 detail=use.get_status_display(),
+                url=url,
                 citations=citations,
             )
         )
@@ -184,6 +190,7 @@ def use_events(use: Use, *, subject: str) -> list[TimelineEvent]:
                 "use",
                 f"{subject} stopped using {product}",
                 detail=use.get_status_display(),
+                url=url,
                 citations=citations,
             )
         )
@@ -193,6 +200,7 @@ def use_events(use: Use, *, subject: str) -> list[TimelineEvent]:
                 None,
                 "use",
                 f"{subject}: {use.get_status_display().lower()} of {product}",
+                url=url,
                 citations=citations,
             )
         )
@@ -331,11 +339,19 @@ def status_counts() -> list[tuple[str, str, int]]:
 
 
 def place_counts() -> list[dict]:
-    return list(
+    rows = (
         Agency.objects.values("country", "subdivision")
         .annotate(count=Count("pk"))
         .order_by("country", "subdivision")
     )
+    return [
+        row
+        | {
+            "country_name": place_name(row["country"]),
+            "subdivision_name": place_name(row["subdivision"]),
+        }
+        for row in rows
+    ]
 
 
 def vendors_by_customers(limit: int = 10) -> QuerySet[Vendor]:
@@ -362,7 +378,12 @@ def latest_events(limit: int = 8) -> list[TimelineEvent]:
     events = list(
         chain(
             chain.from_iterable(
-                use_events(use, subject=use.agency.short_name or use.agency.name) for use in uses
+                use_events(
+                    use,
+                    subject=use.agency.short_name or use.agency.name,
+                    url=use.agency.get_absolute_url(),
+                )
+                for use in uses
             ),
             (incident_event(incident) for incident in incidents),
             chain.from_iterable(action_events(action) for action in actions),
@@ -423,6 +444,9 @@ def events_over_time(max_months: int = 36) -> EventCounts:
     return EventCounts("month", buckets, unplaced)
 
 
+BAR_SPACING = 24  # SVG units per bar; the template draws each bar 20 wide.
+
+
 @dataclass
 class Bar:
     label: str
@@ -430,15 +454,29 @@ class Bar:
     x: int
     y: float
     height: float
+    tick: str  # the axis label: a month's abbreviation, or a year
+    subtick: str = ""  # the year under a month, shown where the year changes
 
 
-def chart_bars(counts: list[tuple[str, int]], *, width: int = 10, height: int = 60) -> list[Bar]:
+def chart_bars(counts: list[tuple[str, int]], *, height: int = 60) -> list[Bar]:
     """Bars for a server-drawn SVG chart, scaled so the tallest fills the height."""
     tallest = max((count for _, count in counts), default=0) or 1
     bars = []
     for index, (label, count) in enumerate(counts):
         bar_height = round(height * count / tallest, 2)
-        bars.append(Bar(label, count, index * width, round(height - bar_height, 2), bar_height))
+        month, _, year = label.rpartition(" ")
+        new_year = index == 0 or month == "Jan"
+        bars.append(
+            Bar(
+                label,
+                count,
+                index * BAR_SPACING,
+                round(height - bar_height, 2),
+                bar_height,
+                tick=month or year,
+                subtick=year if month and new_year else "",
+            )
+        )
     return bars
 
 

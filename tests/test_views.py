@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from agencies import selectors
 from agencies.models import Agency, Citation, Incident, RegulatoryAction, Source, Use, Vendor
 
 from . import factories as f
@@ -291,3 +292,27 @@ def test_public_pages_forbid_inline_code_and_other_origins(client, seeded, admin
     assert "'unsafe-inline'" not in policy
     assert "Content-Security-Policy" in client.get("/agencies/no-such-agency/")
     assert "Content-Security-Policy" not in admin_client.get("/admin/")
+
+
+def test_places_read_as_names_not_codes(client, seeded):
+    page = client.get("/agencies/").content.decode()
+    assert ">Ontario (4)</option>" in page
+    assert ">United States (2)</option>" in page
+    assert "<td>Toronto, Ontario</td>" in page
+    dashboard = client.get("/").content.decode()
+    assert '?subdivision=CA-ON">Ontario</a>' in dashboard
+
+
+def test_the_chart_labels_each_month_and_the_year_where_it_changes():
+    bars = selectors.chart_bars([("Dec 2019", 1), ("Jan 2020", 4), ("Feb 2020", 2)])
+    assert [(bar.tick, bar.subtick) for bar in bars] == [
+        ("Dec", "2019"),
+        ("Jan", "2020"),
+        ("Feb", ""),
+    ]
+    assert [bar.height for bar in bars] == [15.0, 60.0, 30.0]  # the tallest fills the chart
+    yearly = selectors.chart_bars([("2019", 0), ("2020", 3)])
+    assert [(bar.tick, bar.subtick, bar.height) for bar in yearly] == [
+        ("2019", "", 0.0),
+        ("2020", "", 60.0),
+    ]
