@@ -1,10 +1,19 @@
 """The editors' workspace: every record, with its citations inline where it is edited."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.auth import get_permission_codename
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
 from django.utils.html import format_html
+from import_export.admin import ImportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from simple_history.admin import SimpleHistoryAdmin
 
+from . import imports
+from .choices import Publication
 from .models import (
     ActionAuthority,
     Agency,
@@ -19,11 +28,33 @@ from .models import (
     Vendor,
 )
 
+NEEDS_CITATION = (
+    "A record can be published only with at least one citation: add the source and the exact "
+    "quote that support it, then publish."
+)
+
+
+class CitationFormSet(BaseInlineFormSet):
+    """Refuses to leave a published record without a citation."""
+
+    def clean(self) -> None:
+        super().clean()
+        if not getattr(self.instance, "is_published", False):
+            return
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("source") and not form.cleaned_data.get("DELETE")
+        ]
+        if not kept:
+            raise ValidationError(NEEDS_CITATION)
+
 
 class CitationInline(admin.StackedInline):
     """Citations shown on the record they support; the foreign key says which."""
 
     model = Citation
+    formset = CitationFormSet
     extra = 0
     min_num = 0
     fields = [("source", "speaker"), "quote", "claim"]
@@ -65,12 +96,75 @@ class ProductInline(admin.TabularInline):
     show_change_link = True
 
 
-class RecordAdmin(admin.ModelAdmin):
+class RecordAdmin(SimpleHistoryAdmin):
+    """Every record: its history (with what changed, and a way to restore a version)."""
+
     # A link typed without a scheme is taken as https (Django 6's default, adopted now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
-class CitedAdmin(RecordAdmin):
+class PublishableAdmin(RecordAdmin):
+    """Drafts and publishing: editors write drafts; only publishers may publish or unpublish."""
+
+    needs_citation = True
+    actions = ["publish_selected", "return_to_draft"]
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "publication"]
+
+    def get_list_filter(self, request):
+        return ["publication", *super().get_list_filter(request)]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.fieldsets:  # declared fieldsets leave out the publication fields
+            fieldsets = [*fieldsets, ("Publication", {"fields": ["publication", "published_at"]})]
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = [*super().get_readonly_fields(request, obj), "published_at"]
+        if not self.has_publish_permission(request):
+            readonly.append("publication")
+        return readonly
+
+    def has_publish_permission(self, request) -> bool:
+        codename = get_permission_codename("publish", self.opts)
+        return request.user.has_perm(f"{self.opts.app_label}.{codename}")
+
+    @admin.action(description="Publish the selected records", permissions=["publish"])
+    def publish_selected(self, request, queryset) -> None:
+        refused = []
+        for record in queryset.exclude(publication=Publication.PUBLISHED):
+            if self.needs_citation and not record.citations.exists():
+                refused.append(str(record))
+                continue
+            record.publication = Publication.PUBLISHED
+            record.published_at = record.published_at or timezone.now()
+            record.save()  # one by one, so history and statuses follow each change
+        if refused:
+            self.message_user(
+                request,
+                f"Not published, as they have no citation: {'; '.join(refused)}. {NEEDS_CITATION}",
+                messages.ERROR,
+            )
+        else:
+            self.message_user(request, "Published.", messages.SUCCESS)
+
+    @admin.action(description="Return the selected records to draft", permissions=["publish"])
+    def return_to_draft(self, request, queryset) -> None:
+        for record in queryset.filter(publication=Publication.PUBLISHED):
+            record.publication = Publication.DRAFT
+            record.save()
+        self.message_user(request, "Returned to draft: no longer public.", messages.SUCCESS)
+
+
+class SpreadsheetImport(ImportMixin):
+    """An "Import" button on the list: CSV or XLSX, previewed, all rows or none."""
+
+    import_formats = [CSV, XLSX]
+
+
+class CitedAdmin(PublishableAdmin):
     """Shared by every cited record: citations inline and a count column."""
 
     inlines = [CitationInline]
@@ -86,7 +180,8 @@ class CitedAdmin(RecordAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(CitedAdmin):
+class AgencyAdmin(SpreadsheetImport, CitedAdmin):
+    resource_classes = [imports.AgencyResource]
     list_display = [
         "name",
         "short_name",
@@ -142,7 +237,8 @@ class ProductAdmin(CitedAdmin):
 
 
 @admin.register(Use)
-class UseAdmin(CitedAdmin):
+class UseAdmin(SpreadsheetImport, CitedAdmin):
+    resource_classes = [imports.UseResource]
     list_display = [
         "agency",
         "product",
@@ -270,7 +366,9 @@ class PersonAdmin(CitedAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(RecordAdmin):
+class SourceAdmin(SpreadsheetImport, PublishableAdmin):
+    resource_classes = [imports.SourceResource]
+    needs_citation = False  # a source is the evidence itself
     list_display = [
         "title",
         "publisher",
@@ -316,7 +414,8 @@ class SourceAdmin(RecordAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(admin.ModelAdmin):
+class CitationAdmin(SpreadsheetImport, RecordAdmin):
+    resource_classes = [imports.CitationResource]
     list_display = ["__str__", "source", "speaker", "cited_record"]
     list_filter = ["source__publisher", "source"]
     list_select_related = [

@@ -6,4 +6,9 @@ class AgenciesConfig(AppConfig):
     verbose_name = "Facial recognition record"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from . import signals  # noqa: F401  (connects the status receivers)
+        from .roles import ensure_roles
+
+        post_migrate.connect(ensure_roles, sender=self)

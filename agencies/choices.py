@@ -94,3 +94,10 @@ class SourceKind(models.TextChoices):
     OFFICIAL_DOCUMENT = "official_document", "Official document or decision"
     COURT_RECORD = "court_record", "Court record"
     OTHER = "other", "Other"
+
+
+class Publication(models.TextChoices):
+    """Editors write drafts; publishers make them public."""
+
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"

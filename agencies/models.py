@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Concat
 from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from . import choices
 from .dates import PreciseDateAccessor, truncate
@@ -73,7 +75,49 @@ class Timestamped(models.Model):
         super().save(*args, **kwargs)
 
 
-class AgencyQuerySet(models.QuerySet):
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(publication=choices.Publication.PUBLISHED)
+
+
+class Publishable(Timestamped):
+    """A record the public sees only once a publisher has published it."""
+
+    publication = models.CharField(
+        max_length=10,
+        choices=choices.Publication,
+        default=choices.Publication.DRAFT,
+        db_index=True,
+        help_text="Drafts are seen only in admin. Publishing needs at least one citation.",
+    )
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        # "publish" gives each model a "Can publish …" permission for the Publishers group.
+        default_permissions = ("add", "change", "delete", "view", "publish")
+
+    def save(self, *args, **kwargs) -> None:
+        if self.is_published and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return self.publication == choices.Publication.PUBLISHED
+
+
+def publication_valid(prefix: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=in_choices("publication", choices.Publication),
+        name=f"{prefix}_publication_valid",
+        violation_error_message="A record is either a draft or published.",
+    )
+
+
+class AgencyQuerySet(PublishableQuerySet):
     def for_status(self) -> AgencyQuerySet:
         """Prefetches what the status rule reads: uses with their products, and actions."""
         return self.prefetch_related(
@@ -82,7 +126,7 @@ class AgencyQuerySet(models.QuerySet):
         )
 
 
-class Agency(Timestamped):
+class Agency(Publishable):
     name = models.CharField(max_length=200, help_text="The official name.")
     short_name = models.CharField(
         max_length=50, blank=True, help_text="The official short name or acronym, such as TPS."
@@ -121,10 +165,13 @@ class Agency(Timestamped):
 
     objects = AgencyQuerySet.as_manager()
 
-    class Meta:
+    history = HistoricalRecords()
+
+    class Meta(Publishable.Meta):
         ordering = ["name"]
         verbose_name_plural = "agencies"
         constraints = [
+            publication_valid("agency"),
             models.UniqueConstraint(
                 fields=["slug"],
                 name="agency_slug_unique",
@@ -176,21 +223,24 @@ class Agency(Timestamped):
         return f"{self.locality}, {self.region_name}" if self.locality else self.region_name
 
 
-class Vendor(Timestamped):
+class Vendor(Publishable):
     name = models.CharField(max_length=200, help_text="The legal or trading name.")
     slug = models.SlugField(max_length=200)
     country = models.CharField(max_length=2, blank=True, validators=[country_code])
     website = models.URLField(blank=True)
     summary = models.TextField(blank=True)
 
-    class Meta:
+    history = HistoricalRecords()
+
+    class Meta(Publishable.Meta):
         ordering = ["name"]
         constraints = [
+            publication_valid("vendor"),
             models.UniqueConstraint(
                 fields=["slug"],
                 name="vendor_slug_unique",
                 violation_error_message="Another vendor already uses this slug; choose another.",
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -204,20 +254,23 @@ class Vendor(Timestamped):
         return place_name(self.country)
 
 
-class Product(Timestamped):
+class Product(Publishable):
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="products")
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200)
     description = models.TextField(blank=True)
 
-    class Meta:
+    history = HistoricalRecords()
+
+    class Meta(Publishable.Meta):
         ordering = ["vendor__name", "name"]
         constraints = [
+            publication_valid("product"),
             models.UniqueConstraint(
                 fields=["slug"],
                 name="product_slug_unique",
                 violation_error_message="Another product already uses this slug; choose another.",
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -227,7 +280,7 @@ class Product(Timestamped):
         return reverse("agencies:vendor_detail", args=[self.vendor.slug])
 
 
-class Use(Timestamped):
+class Use(Publishable):
     """One agency's use of one product, as far as it is known."""
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="uses")
@@ -260,9 +313,12 @@ class Use(Timestamped):
     ended = PreciseDateAccessor("ended_on")
     disclosed = PreciseDateAccessor("disclosed_on")
 
-    class Meta:
+    history = HistoricalRecords()
+
+    class Meta(Publishable.Meta):
         ordering = ["agency__name", "started_on"]
         constraints = [
+            publication_valid("use"),
             models.CheckConstraint(
                 condition=in_choices("status", choices.UseStatus),
                 name="use_status_valid",
@@ -329,7 +385,7 @@ class Use(Timestamped):
         )
 
 
-class Incident(Timestamped):
+class Incident(Publishable):
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200)
     kind = models.CharField(max_length=20, choices=choices.IncidentKind)
@@ -342,9 +398,12 @@ class Incident(Timestamped):
     occurred = PreciseDateAccessor("occurred_on")
     disclosed = PreciseDateAccessor("disclosed_on")
 
-    class Meta:
+    history = HistoricalRecords(m2m_fields=[agencies, vendors])
+
+    class Meta(Publishable.Meta):
         ordering = ["-disclosed_on", "-occurred_on", "title"]
         constraints = [
+            publication_valid("incident"),
             models.UniqueConstraint(
                 fields=["slug"],
                 name="incident_slug_unique",
@@ -382,7 +441,7 @@ class Incident(Timestamped):
         return self.occurred or self.disclosed
 
 
-class Authority(Timestamped):
+class Authority(Publishable):
     """A body that acts on facial recognition use: a regulator, a court, a platform, an agency."""
 
     name = models.CharField(max_length=200, help_text="The official name.")
@@ -403,10 +462,13 @@ class Authority(Timestamped):
         help_text="Set when the authority is an agency acting on itself, e.g. an internal review.",
     )
 
-    class Meta:
+    history = HistoricalRecords()
+
+    class Meta(Publishable.Meta):
         ordering = ["name"]
         verbose_name_plural = "authorities"
         constraints = [
+            publication_valid("authority"),
             models.UniqueConstraint(
                 fields=["slug"],
                 name="authority_slug_unique",
@@ -426,7 +488,7 @@ class Authority(Timestamped):
         return reverse("agencies:action_list") + f"?authority={self.slug}"
 
 
-class RegulatoryAction(Timestamped):
+class RegulatoryAction(Publishable):
     """An investigation, guidance, order, ruling, ban, moratorium, letter or review."""
 
     title = models.CharField(max_length=300)
@@ -452,10 +514,13 @@ class RegulatoryAction(Timestamped):
     opened = PreciseDateAccessor("opened_on")
     closed = PreciseDateAccessor("closed_on")
 
-    class Meta:
+    history = HistoricalRecords(m2m_fields=[agencies, vendors])
+
+    class Meta(Publishable.Meta):
         ordering = ["-opened_on", "title"]
         verbose_name = "regulatory action"
         constraints = [
+            publication_valid("action"),
             models.UniqueConstraint(
                 fields=["slug"],
                 name="action_slug_unique",
@@ -511,6 +576,8 @@ class ActionAuthority(models.Model):
         max_length=10, choices=choices.ActionRole, default=choices.ActionRole.LEAD
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["role", "authority__name"]
         verbose_name = "authority acting"
@@ -532,7 +599,7 @@ class ActionAuthority(models.Model):
         return f"{self.authority} ({self.get_role_display().lower()})"
 
 
-class Person(Timestamped):
+class Person(Publishable):
     """Someone quoted or named, with the role they held at the time."""
 
     name = models.CharField(max_length=200)
@@ -549,22 +616,25 @@ class Person(Timestamped):
         Authority, on_delete=models.SET_NULL, null=True, blank=True, related_name="people"
     )
 
-    class Meta:
+    history = HistoricalRecords()
+
+    class Meta(Publishable.Meta):
         ordering = ["name"]
         verbose_name_plural = "people"
         constraints = [
+            publication_valid("person"),
             models.UniqueConstraint(
                 fields=["slug"],
                 name="person_slug_unique",
                 violation_error_message="Another person already uses this slug; choose another.",
-            )
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name}, {self.role}, {self.organisation}"
 
 
-class Source(Timestamped):
+class Source(Publishable):
     """A document that facts come from."""
 
     title = models.CharField(max_length=300)
@@ -585,9 +655,12 @@ class Source(Timestamped):
 
     published = PreciseDateAccessor("published_on")
 
-    class Meta:
+    history = HistoricalRecords()
+
+    class Meta(Publishable.Meta):
         ordering = ["-published_on", "title"]
         constraints = [
+            publication_valid("source"),
             models.UniqueConstraint(
                 fields=["slug"],
                 name="source_slug_unique",
@@ -672,6 +745,8 @@ class Citation(Timestamped):
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["source__published_on", "pk"]

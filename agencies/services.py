@@ -7,9 +7,35 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
-from .models import Agency
+from .models import (
+    ActionAuthority,
+    Agency,
+    Authority,
+    Citation,
+    Incident,
+    Person,
+    Product,
+    RegulatoryAction,
+    Source,
+    Use,
+    Vendor,
+)
 from .status import refresh_agency_status
+
+PUBLISHABLE_MODELS = (
+    Agency,
+    Vendor,
+    Product,
+    Use,
+    Incident,
+    Authority,
+    RegulatoryAction,
+    Person,
+    Source,
+)
+HISTORY_MODELS = (*PUBLISHABLE_MODELS, ActionAuthority, Citation)
 
 SEED_FIXTURES = (
     "sources",
@@ -49,5 +75,13 @@ def load_seed_data(*, force: bool = False) -> bool:
     if Agency.objects.exists() and not force:
         return False
     call_command("loaddata", *[str(path) for path in seed_fixture_paths()], verbosity=0)
+    loaded_at = timezone.now()
+    for model in PUBLISHABLE_MODELS:
+        model.objects.published().filter(published_at=None).update(published_at=loaded_at)
     refresh_all_statuses()
+    # Fixtures load without signals, so each record's history starts here, as its first version.
+    for model in HISTORY_MODELS:
+        model.history.bulk_history_create(
+            list(model.objects.all()), default_change_reason="Seed data", default_date=loaded_at
+        )
     return True

@@ -126,8 +126,10 @@ def refresh_agency_status(agency) -> DerivedStatus:
     """Recompute and store one agency's status; reads its uses and actions fresh."""
     from .models import Agency, Use
 
+    # The public status follows published facts only: a draft changes nothing until published.
     derived = derive_status(
-        Use.objects.filter(agency=agency).select_related("product__vendor"), agency.actions.all()
+        Use.objects.published().filter(agency=agency).select_related("product__vendor"),
+        agency.actions.published(),
     )
     Agency.objects.filter(pk=agency.pk).update(
         status=derived.status, status_summary=derived.summary

@@ -21,6 +21,9 @@ from agencies.models import (
 
 _numbers = itertools.count(1)
 
+# Records are made published, as the public pages show only those; pass publication="draft".
+PUBLISHED = {"publication": choices.Publication.PUBLISHED}
+
 
 def _n() -> int:
     return next(_numbers)
@@ -35,12 +38,14 @@ def make_agency(**fields) -> Agency:
         "country": "CA",
         "subdivision": "CA-ON",
     }
-    return Agency.objects.create(**(values | fields))
+    return Agency.objects.create(**(PUBLISHED | values | fields))
 
 
 def make_vendor(**fields) -> Vendor:
     n = _n()
-    return Vendor.objects.create(**({"name": f"Vendor {n}", "slug": f"vendor-{n}"} | fields))
+    return Vendor.objects.create(
+        **(PUBLISHED | {"name": f"Vendor {n}", "slug": f"vendor-{n}"} | fields)
+    )
 
 
 def make_product(**fields) -> Product:
@@ -48,7 +53,7 @@ def make_product(**fields) -> Product:
     values = {"name": f"Product {n}", "slug": f"product-{n}"}
     if "vendor" not in fields:
         values["vendor"] = make_vendor()
-    return Product.objects.create(**(values | fields))
+    return Product.objects.create(**(PUBLISHED | values | fields))
 
 
 def make_use(**fields) -> Use:
@@ -57,13 +62,13 @@ def make_use(**fields) -> Use:
         values["agency"] = make_agency()
     if "product" not in fields:
         values["product"] = make_product()
-    return Use.objects.create(**(values | fields))
+    return Use.objects.create(**(PUBLISHED | values | fields))
 
 
 def make_incident(**fields) -> Incident:
     n = _n()
     values = {"title": f"Incident {n}", "slug": f"incident-{n}", "kind": choices.IncidentKind.OTHER}
-    return Incident.objects.create(**(values | fields))
+    return Incident.objects.create(**(PUBLISHED | values | fields))
 
 
 def make_authority(**fields) -> Authority:
@@ -73,7 +78,7 @@ def make_authority(**fields) -> Authority:
         "slug": f"commissioner-{n}",
         "kind": choices.AuthorityKind.PRIVACY_COMMISSIONER,
     }
-    return Authority.objects.create(**(values | fields))
+    return Authority.objects.create(**(PUBLISHED | values | fields))
 
 
 def make_action(**fields) -> RegulatoryAction:
@@ -84,7 +89,7 @@ def make_action(**fields) -> RegulatoryAction:
         "kind": choices.ActionKind.INVESTIGATION,
         "state": choices.ActionState.OPEN,
     }
-    return RegulatoryAction.objects.create(**(values | fields))
+    return RegulatoryAction.objects.create(**(PUBLISHED | values | fields))
 
 
 def make_person(**fields) -> Person:
@@ -95,7 +100,7 @@ def make_person(**fields) -> Person:
         "role": "spokesperson",
         "organisation": "X",
     }
-    return Person.objects.create(**(values | fields))
+    return Person.objects.create(**(PUBLISHED | values | fields))
 
 
 def make_source(**fields) -> Source:
@@ -106,7 +111,7 @@ def make_source(**fields) -> Source:
         "publisher": "Example News",
         "published_on": datetime.date(2020, 2, 26),
     }
-    return Source.objects.create(**(values | fields))
+    return Source.objects.create(**(PUBLISHED | values | fields))
 
 
 def make_citation(**fields) -> Citation:

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "template_partials",
+    "simple_history",
+    "import_export",
     "agencies",
 ]
 
@@ -70,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "tracker.middleware.ContentSecurityPolicyMiddleware",
 ]
 
@@ -158,3 +161,7 @@ LOGGING = {
 
 # The seed data: the facts of the first story, loaded by `manage.py seed`.
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# Bulk import in admin (formats in agencies/admin.py): importing needs the model's "add" permission.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_USE_TRANSACTIONS = True

@@ -1,0 +1,129 @@
+"""Bulk import in admin (django-import-export): CSV or XLSX, previewed before anything is written.
+
+Related records are named by slug, so a spreadsheet reads as words, not ids. The publication
+state is never imported: new records start as drafts for a publisher to review. Each row is
+validated like an admin form (model validation and constraints), and an import with any bad row
+writes nothing."""
+
+from import_export import fields, resources, widgets
+
+from .models import (
+    Agency,
+    Authority,
+    Citation,
+    Incident,
+    Person,
+    Product,
+    RegulatoryAction,
+    Source,
+    Use,
+    Vendor,
+)
+
+
+def by_slug(name: str, model) -> fields.Field:
+    return fields.Field(
+        attribute=name, column_name=name, widget=widgets.ForeignKeyWidget(model, "slug")
+    )
+
+
+class RecordResource(resources.ModelResource):
+    class Meta:
+        clean_model_instances = True
+        use_transactions = True
+        skip_unchanged = True
+        report_skipped = True
+
+
+class AgencyResource(RecordResource):
+    parent = by_slug("parent", Agency)
+
+    class Meta(RecordResource.Meta):
+        model = Agency
+        import_id_fields = ["slug"]
+        fields = [
+            "slug",
+            "name",
+            "short_name",
+            "kind",
+            "country",
+            "subdivision",
+            "locality",
+            "parent",
+            "website",
+            "summary",
+        ]
+
+
+class SourceResource(RecordResource):
+    class Meta(RecordResource.Meta):
+        model = Source
+        import_id_fields = ["slug"]
+        fields = [
+            "slug",
+            "title",
+            "publisher",
+            "kind",
+            "author",
+            "url",
+            "published_on",
+            "published_on_precision",
+            "published_on_inferred",
+            "date_note",
+        ]
+
+
+class UseResource(RecordResource):
+    agency = by_slug("agency", Agency)
+    product = by_slug("product", Product)
+
+    class Meta(RecordResource.Meta):
+        model = Use
+        fields = [
+            "id",
+            "agency",
+            "product",
+            "status",
+            "authorisation",
+            "started_on",
+            "started_on_precision",
+            "ended_on",
+            "ended_on_precision",
+            "disclosed_on",
+            "disclosed_on_precision",
+            "accounts",
+            "searches",
+            "cost",
+            "cost_currency",
+            "summary",
+        ]
+
+
+class CitationResource(RecordResource):
+    source = by_slug("source", Source)
+    speaker = by_slug("speaker", Person)
+    agency = by_slug("agency", Agency)
+    vendor = by_slug("vendor", Vendor)
+    product = by_slug("product", Product)
+    incident = by_slug("incident", Incident)
+    action = by_slug("action", RegulatoryAction)
+    authority = by_slug("authority", Authority)
+    person = by_slug("person", Person)
+
+    class Meta(RecordResource.Meta):
+        model = Citation
+        fields = [
+            "id",
+            "source",
+            "quote",
+            "claim",
+            "speaker",
+            "agency",
+            "vendor",
+            "product",
+            "use",
+            "incident",
+            "action",
+            "authority",
+            "person",
+        ]
