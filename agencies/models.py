@@ -119,11 +119,38 @@ def publication_valid(prefix: str) -> models.CheckConstraint:
 
 class AgencyQuerySet(PublishableQuerySet):
     def for_status(self) -> AgencyQuerySet:
-        """Prefetches what the status rule reads: uses with their products, and actions."""
+        """Prefetches what the status rule reads: published uses (with products) and actions."""
         return self.prefetch_related(
-            models.Prefetch("uses", queryset=Use.objects.select_related("product__vendor")),
-            "actions",
+            models.Prefetch(
+                "uses", queryset=Use.objects.published().select_related("product__vendor")
+            ),
+            models.Prefetch("actions", queryset=RegulatoryAction.objects.published()),
         )
+
+
+PUBLISHED = choices.Publication.PUBLISHED
+
+
+class UseQuerySet(PublishableQuerySet):
+    def public(self) -> UseQuerySet:
+        """Uses the public may see: the use, its agency, product and vendor all published."""
+        return self.filter(
+            publication=PUBLISHED,
+            agency__publication=PUBLISHED,
+            product__publication=PUBLISHED,
+            product__vendor__publication=PUBLISHED,
+        )
+
+
+class CitationQuerySet(models.QuerySet):
+    def public(self) -> CitationQuerySet:
+        """Citations the public may see: the source, the speaker and the record all published."""
+        condition = Q(source__publication=PUBLISHED) & (
+            Q(speaker__isnull=True) | Q(speaker__publication=PUBLISHED)
+        )
+        for name in CITED_FIELDS:
+            condition &= Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__publication": PUBLISHED})
+        return self.filter(condition)
 
 
 class Agency(Publishable):
@@ -313,6 +340,7 @@ class Use(Publishable):
     ended = PreciseDateAccessor("ended_on")
     disclosed = PreciseDateAccessor("disclosed_on")
 
+    objects = UseQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta(Publishable.Meta):
@@ -746,6 +774,7 @@ class Citation(Timestamped):
         Person, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
     )
 
+    objects = CitationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from .choices import ActionState, AgencyKind, AgencyStatus, DatePrecision
 from .dates import PreciseDate
 from .models import (
+    PUBLISHED,
     ActionAuthority,
     Agency,
     Citation,
@@ -26,9 +27,39 @@ from .places import COUNTRIES, SUBDIVISIONS, place_name
 MAX_QUERY_LENGTH = 200
 
 
-def cited(queryset: QuerySet | None = None) -> Prefetch:
-    """Prefetch a record's citations with their sources and speakers."""
-    return Prefetch("citations", queryset=Citation.objects.select_related("source", "speaker"))
+def cited() -> Prefetch:
+    """Prefetch a record's public citations with their sources and speakers."""
+    return Prefetch(
+        "citations", queryset=Citation.objects.public().select_related("source", "speaker")
+    )
+
+
+def published(lookup: str, model) -> Prefetch:
+    """Prefetch only the published records of a relation."""
+    return Prefetch(lookup, queryset=model.objects.published())
+
+
+def acting_authorities() -> Prefetch:
+    """An action's published authorities, with their roles."""
+    return Prefetch(
+        "participants",
+        queryset=ActionAuthority.objects.filter(authority__publication=PUBLISHED).select_related(
+            "authority"
+        ),
+    )
+
+
+def customer_count() -> Count:
+    """A vendor's agency customers: distinct published agencies with a published use."""
+    return Count(
+        "products__uses__agency",
+        filter=Q(
+            products__publication=PUBLISHED,
+            products__uses__publication=PUBLISHED,
+            products__uses__agency__publication=PUBLISHED,
+        ),
+        distinct=True,
+    )
 
 
 def clean_query(value: str | None) -> str:
@@ -80,7 +111,12 @@ def agency_filter_q(filters: dict[str, str], *, skip: str | None = None) -> Q:
                 | Q(summary__icontains=value)
             )
         elif name == "vendor":
-            condition &= Q(uses__product__vendor__slug=value)
+            # One Q, so that the published use and the vendor are the same row's.
+            condition &= Q(
+                uses__product__vendor__slug=value,
+                uses__publication=PUBLISHED,
+                uses__product__vendor__publication=PUBLISHED,
+            )
         else:
             condition &= Q(**{name: value})
     return condition
@@ -103,9 +139,13 @@ def agency_facets(filters: dict[str, str], vendor_names: dict[str, str]) -> list
         ("kind", "Kind", "kind"),
         ("vendor", "Vendor", "uses__product__vendor__slug"),
     ):
+        agencies = Agency.objects.published().filter(agency_filter_q(filters, skip=name))
+        if name == "vendor":  # count customers through published uses of published vendors
+            agencies = agencies.filter(
+                uses__publication=PUBLISHED, uses__product__vendor__publication=PUBLISHED
+            )
         rows = (
-            Agency.objects.filter(agency_filter_q(filters, skip=name))
-            .exclude(**{f"{column}__isnull": True})
+            agencies.exclude(**{f"{column}__isnull": True})
             .exclude(**{column: ""})
             .values(column)
             .annotate(count=Count("pk", distinct=True))
@@ -125,7 +165,7 @@ def agency_facets(filters: dict[str, str], vendor_names: dict[str, str]) -> list
 
 
 def filter_agencies(filters: dict[str, str], sort: str) -> QuerySet[Agency]:
-    agencies = Agency.objects.filter(agency_filter_q(filters))
+    agencies = Agency.objects.published().filter(agency_filter_q(filters))
     if filters.get("vendor"):
         agencies = agencies.distinct()
     return agencies.order_by(*AGENCY_SORTS.get(sort, AGENCY_SORTS["name"]))
@@ -270,22 +310,31 @@ def sort_timeline(events, kind: str | None = None) -> list[TimelineEvent]:
 
 def agency_detail_queryset() -> QuerySet[Agency]:
     """An agency with everything its page shows: uses, incidents, actions, each with citations."""
-    return Agency.objects.select_related("parent").prefetch_related(
-        cited(),
-        Prefetch(
-            "uses", queryset=Use.objects.select_related("product__vendor").prefetch_related(cited())
-        ),
-        Prefetch("incidents", queryset=Incident.objects.prefetch_related(cited(), "vendors")),
-        Prefetch(
-            "actions",
-            queryset=RegulatoryAction.objects.prefetch_related(
-                cited(),
-                Prefetch(
-                    "participants", queryset=ActionAuthority.objects.select_related("authority")
+    return (
+        Agency.objects.published()
+        .select_related("parent")
+        .prefetch_related(
+            cited(),
+            Prefetch(
+                "uses",
+                queryset=Use.objects.public()
+                .select_related("product__vendor")
+                .prefetch_related(cited()),
+            ),
+            Prefetch(
+                "incidents",
+                queryset=Incident.objects.published().prefetch_related(
+                    cited(), published("vendors", Vendor)
                 ),
             ),
-        ),
-        "children",
+            Prefetch(
+                "actions",
+                queryset=RegulatoryAction.objects.published().prefetch_related(
+                    cited(), acting_authorities()
+                ),
+            ),
+            published("children", Agency),
+        )
     )
 
 
@@ -334,13 +383,16 @@ def vendor_timeline(vendor: Vendor) -> list[TimelineEvent]:
 
 
 def status_counts() -> list[tuple[str, str, int]]:
-    counts = dict(Agency.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    counts = dict(
+        Agency.objects.published().values_list("status").annotate(n=Count("pk")).order_by()
+    )
     return [(value, label, counts.get(value, 0)) for value, label in AgencyStatus.choices]
 
 
 def place_counts() -> list[dict]:
     rows = (
-        Agency.objects.values("country", "subdivision")
+        Agency.objects.published()
+        .values("country", "subdivision")
         .annotate(count=Count("pk"))
         .order_by("country", "subdivision")
     )
@@ -355,26 +407,37 @@ def place_counts() -> list[dict]:
 
 
 def vendors_by_customers(limit: int = 10) -> QuerySet[Vendor]:
-    return Vendor.objects.annotate(
-        customer_count=Count("products__uses__agency", distinct=True)
-    ).order_by("-customer_count", "name")[:limit]
+    return (
+        Vendor.objects.published()
+        .annotate(customer_count=customer_count())
+        .order_by("-customer_count", "name")[:limit]
+    )
 
 
 def open_actions(limit: int = 10) -> QuerySet[RegulatoryAction]:
-    return RegulatoryAction.objects.filter(state=ActionState.OPEN).order_by("-opened_on", "title")[
-        :limit
-    ]
+    return (
+        RegulatoryAction.objects.published()
+        .filter(state=ActionState.OPEN)
+        .order_by("-opened_on", "title")[:limit]
+    )
 
 
 def latest_events(limit: int = 8) -> list[TimelineEvent]:
     """The newest dated events across the record: a fixed number of queries."""
     uses = (
-        Use.objects.select_related("agency", "product")
+        Use.objects.public()
+        .select_related("agency", "product")
         .prefetch_related(cited())
         .order_by("-disclosed_on")[:limit]
     )
-    incidents = Incident.objects.prefetch_related(cited()).order_by("-disclosed_on")[:limit]
-    actions = RegulatoryAction.objects.prefetch_related(cited()).order_by("-opened_on")[:limit]
+    incidents = (
+        Incident.objects.published().prefetch_related(cited()).order_by("-disclosed_on")[:limit]
+    )
+    actions = (
+        RegulatoryAction.objects.published()
+        .prefetch_related(cited())
+        .order_by("-opened_on")[:limit]
+    )
     events = list(
         chain(
             chain.from_iterable(
@@ -406,13 +469,15 @@ def events_over_time(max_months: int = 36) -> EventCounts:
     """Timeline events counted over time: uses starting and ending, incidents, actions opening."""
     dates: list[tuple[datetime.date, str]] = []
     for name in ("started_on", "ended_on"):
-        dates.extend(Use.objects.exclude(**{name: None}).values_list(name, f"{name}_precision"))
+        dates.extend(
+            Use.objects.public().exclude(**{name: None}).values_list(name, f"{name}_precision")
+        )
     for (
         occurred,
         occurred_precision,
         disclosed,
         disclosed_precision,
-    ) in Incident.objects.values_list(
+    ) in Incident.objects.published().values_list(
         "occurred_on", "occurred_on_precision", "disclosed_on", "disclosed_on_precision"
     ):
         if occurred or disclosed:
@@ -420,9 +485,9 @@ def events_over_time(max_months: int = 36) -> EventCounts:
                 (occurred, occurred_precision) if occurred else (disclosed, disclosed_precision)
             )
     dates.extend(
-        RegulatoryAction.objects.exclude(opened_on=None).values_list(
-            "opened_on", "opened_on_precision"
-        )
+        RegulatoryAction.objects.published()
+        .exclude(opened_on=None)
+        .values_list("opened_on", "opened_on_precision")
     )
     if not dates:
         return EventCounts("year", [])
@@ -483,38 +548,46 @@ def chart_bars(counts: list[tuple[str, int]], *, height: int = 60) -> list[Bar]:
 # Search.
 
 
+def containing(queryset: QuerySet, query: str, *fields: str, limit: int) -> list:
+    """Records with the query in any of the fields (case-insensitive), at most `limit`."""
+    condition = Q()
+    for name in fields:
+        condition |= Q(**{f"{name}__icontains": query})
+    return list(queryset.filter(condition)[:limit])
+
+
 def search_records(query: str, limit: int = 20) -> dict[str, list]:
-    """Every kind of record whose text contains the query, grouped by kind."""
+    """Every kind of published record whose text contains the query, grouped by kind."""
     if not query:
         return {}
     return {
-        "agencies": list(
-            Agency.objects.filter(
-                Q(name__icontains=query)
-                | Q(short_name__icontains=query)
-                | Q(locality__icontains=query)
-                | Q(summary__icontains=query)
-            )[:limit]
+        "agencies": containing(
+            Agency.objects.published(),
+            query,
+            "name",
+            "short_name",
+            "locality",
+            "summary",
+            limit=limit,
         ),
-        "vendors": list(
-            Vendor.objects.filter(Q(name__icontains=query) | Q(summary__icontains=query))[:limit]
+        "vendors": containing(Vendor.objects.published(), query, "name", "summary", limit=limit),
+        "incidents": containing(
+            Incident.objects.published(), query, "title", "summary", limit=limit
         ),
-        "incidents": list(
-            Incident.objects.filter(Q(title__icontains=query) | Q(summary__icontains=query))[:limit]
+        "actions": containing(
+            RegulatoryAction.objects.published(),
+            query,
+            "title",
+            "summary",
+            "outcome",
+            limit=limit,
         ),
-        "actions": list(
-            RegulatoryAction.objects.filter(
-                Q(title__icontains=query)
-                | Q(summary__icontains=query)
-                | Q(outcome__icontains=query)
-            )[:limit]
-        ),
-        "sources": list(
-            Source.objects.filter(Q(title__icontains=query) | Q(publisher__icontains=query))[:limit]
-        ),
-        "quotes": list(
-            Citation.objects.filter(
-                Q(quote__icontains=query) | Q(claim__icontains=query)
-            ).select_related("source", "speaker")[:limit]
+        "sources": containing(Source.objects.published(), query, "title", "publisher", limit=limit),
+        "quotes": containing(
+            Citation.objects.public().select_related("source", "speaker"),
+            query,
+            "quote",
+            "claim",
+            limit=limit,
         ),
     }

@@ -5,7 +5,8 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
@@ -17,8 +18,10 @@ from .choices import ActionKind, ActionState, IncidentKind
 from .forms import AgencyFilterForm, TimelineFilterForm
 from .models import (
     CITED_FIELDS,
-    ActionAuthority,
+    PUBLISHED,
+    Agency,
     Authority,
+    Citation,
     Incident,
     Product,
     RegulatoryAction,
@@ -79,7 +82,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
     form = AgencyFilterForm(request.GET)
     values = form.valid_values()
     sort = values.pop("sort", "name")
-    vendor_names = dict(Vendor.objects.values_list("slug", "name"))
+    vendor_names = dict(Vendor.objects.published().values_list("slug", "name"))
     if values.get("vendor") not in vendor_names:
         values.pop("vendor", None)
     page = paginate(request, selectors.filter_agencies(values, sort))
@@ -136,7 +139,7 @@ def agency_detail(request: HttpRequest, slug: str) -> HttpResponse:
         for action in agency.actions.all()
         for participant in action.participants.all()
     }
-    vendors = {use.product.vendor for use in agency.uses.all()}
+    vendors = {use.product.vendor for use in agency.uses.all()}  # public uses: vendor published
     return render_page(
         request,
         "agencies/agency_detail.html",
@@ -160,10 +163,16 @@ def agency_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def vendor_list(request: HttpRequest) -> HttpResponse:
-    vendors = Vendor.objects.annotate(
-        customer_count=Count("products__uses__agency", distinct=True),
-        product_count=Count("products", distinct=True),
-    ).order_by("-customer_count", "name", "pk")
+    vendors = (
+        Vendor.objects.published()
+        .annotate(
+            customer_count=selectors.customer_count(),
+            product_count=Count(
+                "products", filter=Q(products__publication=PUBLISHED), distinct=True
+            ),
+        )
+        .order_by("-customer_count", "name", "pk")
+    )
     return render(request, "agencies/vendor_list.html", {"page": paginate(request, vendors)})
 
 
@@ -171,18 +180,26 @@ def vendor_list(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def vendor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     vendor = get_object_or_404(
-        Vendor.objects.prefetch_related(
+        Vendor.objects.published().prefetch_related(
             selectors.cited(),
-            Prefetch("products", queryset=Product.objects.prefetch_related(selectors.cited())),
-            Prefetch("incidents", queryset=Incident.objects.prefetch_related(selectors.cited())),
             Prefetch(
-                "actions", queryset=RegulatoryAction.objects.prefetch_related(selectors.cited())
+                "products",
+                queryset=Product.objects.published().prefetch_related(selectors.cited()),
+            ),
+            Prefetch(
+                "incidents",
+                queryset=Incident.objects.published().prefetch_related(selectors.cited()),
+            ),
+            Prefetch(
+                "actions",
+                queryset=RegulatoryAction.objects.published().prefetch_related(selectors.cited()),
             ),
         ),
         slug=slug,
     )
     customers = (
-        Use.objects.filter(product__vendor=vendor)
+        Use.objects.public()
+        .filter(product__vendor=vendor)
         .select_related("agency", "product")
         .order_by("agency__name", "pk")
     )
@@ -202,7 +219,9 @@ def vendor_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def incident_list(request: HttpRequest) -> HttpResponse:
     kind = choice_param(request, "kind", IncidentKind.values)
-    incidents = Incident.objects.prefetch_related("agencies", "vendors")
+    incidents = Incident.objects.published().prefetch_related(
+        selectors.published("agencies", Agency), selectors.published("vendors", Vendor)
+    )
     if kind:
         incidents = incidents.filter(kind=kind)
     return render_page(
@@ -216,7 +235,12 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def incident_detail(request: HttpRequest, slug: str) -> HttpResponse:
     incident = get_object_or_404(
-        Incident.objects.prefetch_related(selectors.cited(), "agencies", "vendors"), slug=slug
+        Incident.objects.published().prefetch_related(
+            selectors.cited(),
+            selectors.published("agencies", Agency),
+            selectors.published("vendors", Vendor),
+        ),
+        slug=slug,
     )
     return render(request, "agencies/incident_detail.html", {"incident": incident})
 
@@ -227,16 +251,20 @@ def action_list(request: HttpRequest) -> HttpResponse:
     kind = choice_param(request, "kind", ActionKind.values)
     state = choice_param(request, "state", ActionState.values)
     authority_slug = request.GET.get("authority", "")[:200]
-    actions = RegulatoryAction.objects.prefetch_related(
-        Prefetch("participants", queryset=ActionAuthority.objects.select_related("authority")),
-        "agencies",
-        "vendors",
+    actions = RegulatoryAction.objects.published().prefetch_related(
+        selectors.acting_authorities(),
+        selectors.published("agencies", Agency),
+        selectors.published("vendors", Vendor),
     )
     if kind:
         actions = actions.filter(kind=kind)
     if state:
         actions = actions.filter(state=state)
-    authority = Authority.objects.filter(slug=authority_slug).first() if authority_slug else None
+    authority = (
+        Authority.objects.published().filter(slug=authority_slug).first()
+        if authority_slug
+        else None
+    )
     if authority:
         actions = actions.filter(authorities=authority)
     return render_page(
@@ -257,11 +285,11 @@ def action_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def action_detail(request: HttpRequest, slug: str) -> HttpResponse:
     action = get_object_or_404(
-        RegulatoryAction.objects.prefetch_related(
+        RegulatoryAction.objects.published().prefetch_related(
             selectors.cited(),
-            Prefetch("participants", queryset=ActionAuthority.objects.select_related("authority")),
-            "agencies",
-            "vendors",
+            selectors.acting_authorities(),
+            selectors.published("agencies", Agency),
+            selectors.published("vendors", Vendor),
         ),
         slug=slug,
     )
@@ -270,16 +298,26 @@ def action_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def source_list(request: HttpRequest) -> HttpResponse:
-    sources = Source.objects.annotate(citation_count=Count("citations")).order_by(
-        "-published_on", "title", "pk"
+    public_citations = (
+        Citation.objects.public()
+        .filter(source=OuterRef("pk"))
+        .order_by()
+        .values("source")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    sources = (
+        Source.objects.published()
+        .annotate(citation_count=Coalesce(Subquery(public_citations), 0))
+        .order_by("-published_on", "title", "pk")
     )
     return render(request, "agencies/source_list.html", {"page": paginate(request, sources)})
 
 
 @require_GET
 def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    source = get_object_or_404(Source, slug=slug)
-    citations = source.citations.select_related(
+    source = get_object_or_404(Source.objects.published(), slug=slug)
+    citations = source.citations.public().select_related(
         "speaker", *CITED_FIELDS, "use__agency", "use__product", "product__vendor"
     )
     return render(
