@@ -2,11 +2,20 @@
 
 from django import forms
 
-from .choices import AgencyKind, AgencyStatus
+from .choices import ActionKind, ActionState, AgencyKind, AgencyStatus, IncidentKind, UseStatus
 from .selectors import AGENCY_SORTS, MAX_QUERY_LENGTH, TIMELINE_KINDS
 
 
-class AgencyFilterForm(forms.Form):
+class QueryFilterForm(forms.Form):
+    """A form over query-string filters: bad values are dropped, never an error page."""
+
+    def valid_values(self) -> dict[str, str]:
+        """The values that passed validation; a bad one is ignored rather than refused."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+class AgencyFilterForm(QueryFilterForm):
     q = forms.CharField(required=False, label="Search agencies")
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *AgencyStatus.choices])
     country = forms.RegexField(required=False, regex=r"^[A-Z]{2}$")
@@ -18,10 +27,26 @@ class AgencyFilterForm(forms.Form):
     def clean_q(self) -> str:
         return self.cleaned_data["q"].strip()[:MAX_QUERY_LENGTH]
 
-    def valid_values(self) -> dict[str, str]:
-        """The values that passed validation; a bad one is ignored rather than refused."""
-        self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value}
+
+class IncidentFilterForm(QueryFilterForm):
+    kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *IncidentKind.choices])
+
+
+class ActionFilterForm(QueryFilterForm):
+    kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *ActionKind.choices])
+    state = forms.ChoiceField(required=False, choices=[("", "Any state"), *ActionState.choices])
+    authority = forms.SlugField(required=False, max_length=200)
+
+
+class UseFilterForm(QueryFilterForm):
+    agency = forms.SlugField(required=False, max_length=200)
+    vendor = forms.SlugField(required=False, max_length=200)
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *UseStatus.choices])
+
+
+class CitationFilterForm(QueryFilterForm):
+    source = forms.SlugField(required=False, max_length=200)
+    agency = forms.SlugField(required=False, max_length=200)
 
 
 class TimelineFilterForm(forms.Form):

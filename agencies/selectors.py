@@ -7,11 +7,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import chain
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from .choices import ActionState, AgencyKind, AgencyStatus, DatePrecision
 from .dates import PreciseDate
 from .models import (
+    CITED_FIELDS,
     PUBLISHED,
     ActionAuthority,
     Agency,
@@ -591,3 +593,84 @@ def search_records(query: str, limit: int = 20) -> dict[str, list]:
             limit=limit,
         ),
     }
+
+
+# Lists shared by the pages, the CSV downloads and the API: one definition of each filter.
+
+
+def vendor_list() -> QuerySet[Vendor]:
+    return (
+        Vendor.objects.published()
+        .annotate(
+            customer_count=customer_count(),
+            product_count=Count(
+                "products", filter=Q(products__publication=PUBLISHED), distinct=True
+            ),
+        )
+        .order_by("-customer_count", "name", "pk")
+    )
+
+
+def incident_list(filters: dict[str, str]) -> QuerySet[Incident]:
+    incidents = Incident.objects.published().prefetch_related(
+        published("agencies", Agency), published("vendors", Vendor)
+    )
+    if filters.get("kind"):
+        incidents = incidents.filter(kind=filters["kind"])
+    return incidents.order_by("-disclosed_on", "-occurred_on", "title", "pk")
+
+
+def action_list(filters: dict[str, str]) -> QuerySet[RegulatoryAction]:
+    actions = RegulatoryAction.objects.published().prefetch_related(
+        acting_authorities(), published("agencies", Agency), published("vendors", Vendor)
+    )
+    if filters.get("kind"):
+        actions = actions.filter(kind=filters["kind"])
+    if filters.get("state"):
+        actions = actions.filter(state=filters["state"])
+    if filters.get("authority"):
+        actions = actions.filter(
+            participants__authority__slug=filters["authority"],
+            participants__authority__publication=PUBLISHED,
+        )
+    return actions.order_by("-opened_on", "title", "pk")
+
+
+def use_list(filters: dict[str, str]) -> QuerySet[Use]:
+    uses = Use.objects.public().select_related("agency", "product__vendor")
+    if filters.get("agency"):
+        uses = uses.filter(agency__slug=filters["agency"])
+    if filters.get("vendor"):
+        uses = uses.filter(product__vendor__slug=filters["vendor"])
+    if filters.get("status"):
+        uses = uses.filter(status=filters["status"])
+    return uses.order_by("agency__name", "started_on", "pk")
+
+
+def source_list() -> QuerySet[Source]:
+    public_citations = (
+        Citation.objects.public()
+        .filter(source=OuterRef("pk"))
+        .order_by()
+        .values("source")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return (
+        Source.objects.published()
+        .annotate(citation_count=Coalesce(Subquery(public_citations), 0))
+        .order_by("-published_on", "title", "pk")
+    )
+
+
+def citation_list(filters: dict[str, str]) -> QuerySet[Citation]:
+    citations = Citation.objects.public().select_related(
+        "source", "speaker", *CITED_FIELDS, "use__agency", "use__product", "product__vendor"
+    )
+    if filters.get("source"):
+        citations = citations.filter(source__slug=filters["source"])
+    if filters.get("agency"):
+        citations = citations.filter(
+            Q(agency__slug=filters["agency"]) | Q(use__agency__slug=filters["agency"])
+        )
+    return citations.order_by("source__published_on", "pk")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 app_name = "agencies"
 
@@ -17,4 +17,9 @@ urlpatterns = [
     path("sources/", views.source_list, name="source_list"),
     path("sources/<slug:slug>/", views.source_detail, name="source_detail"),
     path("search/", views.search, name="search"),
+    # CSV downloads: each takes its list page's filters.
+    *(
+        path(f"{name}/export.csv", exports.export_csv, {"name": name}, name=f"{name}_csv")
+        for name in exports.EXPORTS
+    ),
 ]

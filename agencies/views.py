@@ -5,8 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
@@ -15,13 +14,11 @@ from django_htmx.http import push_url, replace_url
 
 from . import selectors
 from .choices import ActionKind, ActionState, IncidentKind
-from .forms import AgencyFilterForm, TimelineFilterForm
+from .forms import ActionFilterForm, AgencyFilterForm, IncidentFilterForm, TimelineFilterForm
 from .models import (
     CITED_FIELDS,
-    PUBLISHED,
     Agency,
     Authority,
-    Citation,
     Incident,
     Product,
     RegulatoryAction,
@@ -50,11 +47,6 @@ def render_page(
     if partial and wants_fragment(request):
         return render(request, f"{template}#{partial}", context)
     return render(request, template, context)
-
-
-def choice_param(request: HttpRequest, name: str, allowed) -> str:
-    value = request.GET.get(name, "")
-    return value if value in allowed else ""
 
 
 @require_GET
@@ -163,17 +155,8 @@ def agency_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def vendor_list(request: HttpRequest) -> HttpResponse:
-    vendors = (
-        Vendor.objects.published()
-        .annotate(
-            customer_count=selectors.customer_count(),
-            product_count=Count(
-                "products", filter=Q(products__publication=PUBLISHED), distinct=True
-            ),
-        )
-        .order_by("-customer_count", "name", "pk")
-    )
-    return render(request, "agencies/vendor_list.html", {"page": paginate(request, vendors)})
+    page = paginate(request, selectors.vendor_list())
+    return render(request, "agencies/vendor_list.html", {"page": page})
 
 
 @require_GET
@@ -218,16 +201,15 @@ def vendor_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 def incident_list(request: HttpRequest) -> HttpResponse:
-    kind = choice_param(request, "kind", IncidentKind.values)
-    incidents = Incident.objects.published().prefetch_related(
-        selectors.published("agencies", Agency), selectors.published("vendors", Vendor)
-    )
-    if kind:
-        incidents = incidents.filter(kind=kind)
+    filters = IncidentFilterForm(request.GET).valid_values()
     return render_page(
         request,
         "agencies/incident_list.html",
-        {"page": paginate(request, incidents), "kind": kind, "kinds": IncidentKind.choices},
+        {
+            "page": paginate(request, selectors.incident_list(filters)),
+            "kind": filters.get("kind", ""),
+            "kinds": IncidentKind.choices,
+        },
         partial="results",
     )
 
@@ -248,32 +230,17 @@ def incident_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 def action_list(request: HttpRequest) -> HttpResponse:
-    kind = choice_param(request, "kind", ActionKind.values)
-    state = choice_param(request, "state", ActionState.values)
-    authority_slug = request.GET.get("authority", "")[:200]
-    actions = RegulatoryAction.objects.published().prefetch_related(
-        selectors.acting_authorities(),
-        selectors.published("agencies", Agency),
-        selectors.published("vendors", Vendor),
-    )
-    if kind:
-        actions = actions.filter(kind=kind)
-    if state:
-        actions = actions.filter(state=state)
-    authority = (
-        Authority.objects.published().filter(slug=authority_slug).first()
-        if authority_slug
-        else None
-    )
-    if authority:
-        actions = actions.filter(authorities=authority)
+    filters = ActionFilterForm(request.GET).valid_values()
+    authority = None
+    if filters.get("authority"):
+        authority = Authority.objects.published().filter(slug=filters["authority"]).first()
     return render_page(
         request,
         "agencies/action_list.html",
         {
-            "page": paginate(request, actions),
-            "kind": kind,
-            "state": state,
+            "page": paginate(request, selectors.action_list(filters)),
+            "kind": filters.get("kind", ""),
+            "state": filters.get("state", ""),
             "authority": authority,
             "kinds": ActionKind.choices,
             "states": ActionState.choices,
@@ -298,20 +265,8 @@ def action_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def source_list(request: HttpRequest) -> HttpResponse:
-    public_citations = (
-        Citation.objects.public()
-        .filter(source=OuterRef("pk"))
-        .order_by()
-        .values("source")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    sources = (
-        Source.objects.published()
-        .annotate(citation_count=Coalesce(Subquery(public_citations), 0))
-        .order_by("-published_on", "title", "pk")
-    )
-    return render(request, "agencies/source_list.html", {"page": paginate(request, sources)})
+    page = paginate(request, selectors.source_list())
+    return render(request, "agencies/source_list.html", {"page": page})
 
 
 @require_GET
