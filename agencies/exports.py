@@ -260,3 +260,31 @@ def export_csv(request: HttpRequest, name: str) -> StreamingHttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     return response
+
+
+@dataclass(frozen=True)
+class ColumnMeaning:
+    name: str
+    about: str
+    values: list[tuple[str, str]]
+
+
+def meanings(export: Export) -> list[ColumnMeaning]:
+    """The data dictionary of one download: each column's meaning and, for codes, their values.
+
+    Read from the models' own field descriptions and choices, so it cannot drift from the data."""
+    fields = {field.name: field for field in export.model._meta.get_fields() if field.concrete}
+    described = []
+    for column in export.columns:
+        field = fields.get(column.field or column.name)
+        about = column.about
+        if not about and field is not None:
+            label = str(field.verbose_name)
+            about = f"{label[:1].upper()}{label[1:]}."
+            if field.help_text:
+                about = f"{about} {field.help_text}"
+        values = [(str(value), str(label)) for value, label in field.choices or []] if field else []
+        described.append(ColumnMeaning(column.name, about, values))
+    if export.has_pages:
+        described.append(ColumnMeaning("permalink", "The record's permanent address.", []))
+    return described

@@ -19,6 +19,7 @@ from .models import (
     Agency,
     Citation,
     Incident,
+    Product,
     RegulatoryAction,
     Source,
     Use,
@@ -337,6 +338,18 @@ def agency_detail_queryset() -> QuerySet[Agency]:
             ),
             published("children", Agency),
         )
+    )
+
+
+def vendor_detail_queryset() -> QuerySet[Vendor]:
+    """A vendor with its products, incidents and actions, each with citations."""
+    return Vendor.objects.published().prefetch_related(
+        cited(),
+        Prefetch("products", queryset=Product.objects.published().prefetch_related(cited())),
+        Prefetch("incidents", queryset=Incident.objects.published().prefetch_related(cited())),
+        Prefetch(
+            "actions", queryset=RegulatoryAction.objects.published().prefetch_related(cited())
+        ),
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import exports, views
+from . import exports, feeds, views
 
 app_name = "agencies"
 
@@ -17,6 +17,20 @@ urlpatterns = [
     path("sources/", views.source_list, name="source_list"),
     path("sources/<slug:slug>/", views.source_detail, name="source_detail"),
     path("search/", views.search, name="search"),
+    path("data/", views.data, name="data"),
+    path("changes/", views.changes, name="changes"),
+    path("feeds/events.atom", feeds.EventsFeed(), name="events_feed"),
+    path("agencies/<slug:slug>/feed.atom", feeds.AgencyEventsFeed(), name="agency_feed"),
+    path("vendors/<slug:slug>/feed.atom", feeds.VendorEventsFeed(), name="vendor_feed"),
+    *(
+        path(
+            f"{kind}/<slug:slug>/history/",
+            views.record_history,
+            {"kind": kind},
+            name=f"{kind}_history",
+        )
+        for kind in views.HISTORY_MODELS
+    ),
     # CSV downloads: each takes its list page's filters.
     *(
         path(f"{name}/export.csv", exports.export_csv, {"name": name}, name=f"{name}_csv")

@@ -5,14 +5,14 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url, replace_url
 
-from . import selectors
+from . import exports, history, selectors
 from .choices import ActionKind, ActionState, IncidentKind
 from .forms import ActionFilterForm, AgencyFilterForm, IncidentFilterForm, TimelineFilterForm
 from .models import (
@@ -20,7 +20,6 @@ from .models import (
     Agency,
     Authority,
     Incident,
-    Product,
     RegulatoryAction,
     Source,
     Use,
@@ -162,24 +161,7 @@ def vendor_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 def vendor_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    vendor = get_object_or_404(
-        Vendor.objects.published().prefetch_related(
-            selectors.cited(),
-            Prefetch(
-                "products",
-                queryset=Product.objects.published().prefetch_related(selectors.cited()),
-            ),
-            Prefetch(
-                "incidents",
-                queryset=Incident.objects.published().prefetch_related(selectors.cited()),
-            ),
-            Prefetch(
-                "actions",
-                queryset=RegulatoryAction.objects.published().prefetch_related(selectors.cited()),
-            ),
-        ),
-        slug=slug,
-    )
+    vendor = get_object_or_404(selectors.vendor_detail_queryset(), slug=slug)
     customers = (
         Use.objects.public()
         .filter(product__vendor=vendor)
@@ -294,4 +276,42 @@ def search(request: HttpRequest) -> HttpResponse:
             "total": sum(len(group) for group in results.values()),
         },
         partial="results",
+    )
+
+
+@require_GET
+def data(request: HttpRequest) -> HttpResponse:
+    downloads = [
+        {
+            "name": name,
+            "title": export.model._meta.verbose_name_plural,
+            "csv_url": reverse(f"agencies:{name}_csv"),
+            "columns": exports.meanings(export),
+        }
+        for name, export in exports.EXPORTS.items()
+    ]
+    return render(request, "agencies/data.html", {"downloads": downloads})
+
+
+@require_GET
+def changes(request: HttpRequest) -> HttpResponse:
+    return render(request, "agencies/changes.html", {"versions": history.recent_changes()})
+
+
+HISTORY_MODELS = {
+    "agencies": Agency,
+    "vendors": Vendor,
+    "incidents": Incident,
+    "actions": RegulatoryAction,
+    "sources": Source,
+}
+
+
+@require_GET
+def record_history(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    record = get_object_or_404(HISTORY_MODELS[kind].objects.published(), slug=slug)
+    return render(
+        request,
+        "agencies/record_history.html",
+        {"record": record, "versions": history.record_versions(record)},
     )
