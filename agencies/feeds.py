@@ -40,10 +40,10 @@ class EventsFeed(Feed):
         return event.url or "/"
 
     def item_guid(self, event) -> str:
-        # Two events may share a page (an action opening and closing), so the id adds what and when.
-        return (
-            f"{event.url or '/'}#{event.kind}-{event.date.isoformat()}-{slugify(event.title)[:60]}"
-        )
+        # A tag URI stays the same whatever host serves the feed. Two events may share a page
+        # (an action opening and closing), so the id adds what happened and when.
+        anchor = f"{event.kind}-{event.date.isoformat()}-{slugify(event.title)[:60]}"
+        return f"tag:{TAG_AUTHORITY}:{event.url or '/'}#{anchor}"
 
     item_guid_is_permalink = False
 

@@ -149,8 +149,15 @@ class CitationQuerySet(models.QuerySet):
             Q(speaker__isnull=True) | Q(speaker__publication=PUBLISHED)
         )
         for name in CITED_FIELDS:
-            condition &= Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__publication": PUBLISHED})
+            published = Q(**{f"{name}__publication": PUBLISHED})
+            for parent in PUBLIC_ONLY_WITH.get(name, ()):  # a use is public with its agency
+                published &= Q(**{f"{name}__{parent}__publication": PUBLISHED})
+            condition &= Q(**{f"{name}__isnull": True}) | published
         return self.filter(condition)
+
+
+# Records public only when the records they belong to are published too.
+PUBLIC_ONLY_WITH = {"use": ("agency", "product", "product__vendor"), "product": ("vendor",)}
 
 
 class Agency(Publishable):

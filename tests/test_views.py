@@ -33,6 +33,27 @@ PAGES = {
     "/sources/": 2,
     "/sources/ctv-2020-02-26-clearview-breach/": 2,
     "/search/?q=toronto": 6,
+    "/data/": 0,
+    "/changes/": 5,
+    "/agencies/toronto-police-service/history/": 2,
+    "/sources/ctv-2020-02-26-clearview-breach/history/": 2,
+    # Downloads and feeds: one query per 2,000 rows streamed, per prefetched relation.
+    "/feeds/events.atom": 6,
+    "/agencies/toronto-police-service/feed.atom": 11,
+    "/vendors/clearview-ai/feed.atom": 8,
+    "/agencies/export.csv?status=ended": 1,
+    "/uses/export.csv": 1,
+    "/incidents/export.csv": 3,
+    "/actions/export.csv": 4,
+    "/citations/export.csv": 1,
+    "/vendors/export.csv": 1,
+    "/sources/export.csv": 1,
+    "/api/v1/agencies?status=ended": 2,
+    "/api/v1/agencies/toronto-police-service": 11,
+    "/api/v1/vendors/clearview-ai": 3,
+    "/api/v1/actions": 5,
+    "/api/v1/citations": 2,
+    "/api/v1/sources/ctv-2020-02-26-clearview-breach": 2,
 }
 
 
@@ -60,11 +81,15 @@ def add_more_data() -> None:
         f.make_citation(source=source, action=action)
         f.make_citation(source=source, incident=incident)
         f.make_citation(source=source, agency=toronto, speaker=f.make_person())
+        toronto.summary += " More."  # another version in its history
+        toronto.save()
 
 
 def count_queries(client, url: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
+        if response.streaming:  # a download runs its queries as it streams
+            b"".join(response.streaming_content)
     assert response.status_code == 200, url
     return len(queries)
 
