@@ -192,7 +192,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             "kind": filters.get("kind", ""),
             "kinds": IncidentKind.choices,
         },
-        partial="results",
+        partial="fragment",
     )
 
 
@@ -227,7 +227,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
             "kinds": ActionKind.choices,
             "states": ActionState.choices,
         },
-        partial="results",
+        partial="fragment",
     )
 
 
@@ -275,7 +275,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "results": results,
             "total": sum(len(group) for group in results.values()),
         },
-        partial="results",
+        partial="fragment",
     )
 
 
