@@ -91,6 +91,9 @@ class Publishable(Timestamped):
         help_text="Drafts are seen only in admin. Publishing needs at least one citation.",
     )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    synthetic = models.BooleanField(
+        default=False, editable=False, help_text="Made up by generate_scale_data for load tests."
+    )
 
     objects = PublishableQuerySet.as_manager()
 
@@ -781,7 +784,12 @@ class Citation(Timestamped):
         Person, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
     )
 
+    synthetic = models.BooleanField(
+        default=False, editable=False, help_text="Made up by generate_scale_data for load tests."
+    )
+
     objects = CitationQuerySet.as_manager()
+
     history = HistoricalRecords()
 
     class Meta:

@@ -1,0 +1,338 @@
+"""A deterministic, continental-scale data set for load tests, every record marked synthetic.
+
+The same seed and sizes give the same records. Rows are written in bulk, without signals or
+history, then statuses are derived in memory by the same rule the site uses."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from . import choices
+from .models import (
+    ActionAuthority,
+    Agency,
+    Authority,
+    Citation,
+    Incident,
+    Product,
+    RegulatoryAction,
+    Source,
+    Use,
+    Vendor,
+)
+from .places import SUBDIVISIONS
+from .services import PUBLISHABLE_MODELS
+from .status import derive_status
+
+BATCH = 2000
+PUBLISHED = choices.Publication.PUBLISHED
+CANADA = [code for code in SUBDIVISIONS if code.startswith("CA-")]
+STATES = [code for code in SUBDIVISIONS if code.startswith("US-")]
+KINDS = [choices.AgencyKind.MUNICIPAL_POLICE] * 6 + [
+    choices.AgencyKind.REGIONAL_POLICE,
+    choices.AgencyKind.PROVINCIAL_STATE_POLICE,
+    choices.AgencyKind.OTHER_PUBLIC_BODY,
+]
+WORDS = tuple(
+    [
+        "harbour",
+        "valley",
+        "ridge",
+        "lake",
+        "river",
+        "prairie",
+        "summit",
+        "coast",
+        "forest",
+        "granite",
+        "maple",
+        "cedar",
+        "north",
+        "south",
+        "east",
+        "west",
+        "pine",
+        "oak",
+        "elm",
+        "birch",
+        "falls",
+        "springs",
+        "haven",
+        "field",
+        "brook",
+        "stone",
+        "bridge",
+    ]
+)
+
+
+@dataclass
+class Sizes:
+    agencies: int = 20_000
+    vendors: int = 50
+    big_vendor_customers: int = 10_000
+    facts: int = 200_000
+    heavy_agency_facts: int = 500
+    sources: int = 2_000
+
+
+class RealRecordsPresent(Exception):
+    """The database holds records that are not synthetic."""
+
+
+def real_record_count() -> int:
+    return sum(model.objects.filter(synthetic=False).count() for model in PUBLISHABLE_MODELS)
+
+
+def day(rng: random.Random) -> tuple[datetime.date, str]:
+    """A date in 2015–2025 with a precision, most known to the day."""
+    date = datetime.date(2015, 1, 1) + datetime.timedelta(days=rng.randrange(11 * 365))
+    precision = rng.choices(["day", "month", "year"], weights=[7, 2, 1])[0]
+    if precision == "month":
+        date = date.replace(day=1)
+    elif precision == "year":
+        date = date.replace(month=1, day=1)
+    return date, precision
+
+
+def phrase(rng: random.Random, words: int = 2) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(words))
+
+
+def create(model, objects: list) -> list:
+    return model.objects.bulk_create(objects, batch_size=BATCH)
+
+
+@transaction.atomic
+def generate(sizes: Sizes, seed: int = 1, *, allow_real: bool = False) -> dict[str, int]:
+    """Fill the database; returns how many records of each kind were made."""
+    if not allow_real and real_record_count():
+        raise RealRecordsPresent(
+            "This database holds real records; generating synthetic ones beside them needs "
+            "--allow-real-data."
+        )
+    rng = random.Random(seed)
+    marks = {"synthetic": True, "publication": PUBLISHED}
+
+    sources = create(
+        Source,
+        [
+            Source(
+                title=f"Synthetic report {n}: {phrase(rng, 3)}",
+                slug=f"synthetic-source-{n:05d}",
+                publisher=f"Synthetic Press {n % 40}",
+                url=f"https://example.org/synthetic/{n}",
+                published_on=(published := day(rng))[0],
+                published_on_precision=published[1],
+                **marks,
+            )
+            for n in range(sizes.sources)
+        ],
+    )
+    vendors = create(
+        Vendor,
+        [
+            Vendor(
+                name=f"Synthetic Vision {n}",
+                slug=f"synthetic-vendor-{n:03d}",
+                country=rng.choice(["US", "CA"]),
+                summary=f"A synthetic vendor of {phrase(rng)} recognition.",
+                **marks,
+            )
+            for n in range(sizes.vendors)
+        ],
+    )
+    products = create(
+        Product,
+        [
+            Product(
+                vendor=vendor, name=f"{vendor.name} Search", slug=f"{vendor.slug}-search", **marks
+            )
+            for vendor in vendors
+        ],
+    )
+    authorities = create(
+        Authority,
+        [
+            Authority(
+                name=f"Synthetic Commissioner {n}",
+                slug=f"synthetic-authority-{n:03d}",
+                kind=rng.choice(choices.AuthorityKind.values),
+                country="CA" if n % 3 == 0 else "US",
+                **marks,
+            )
+            for n in range(100)
+        ],
+    )
+
+    agencies = []
+    for n in range(sizes.agencies):
+        canadian = n % 10 == 0
+        locality = f"{phrase(rng).title()} {n}"
+        agencies.append(
+            Agency(
+                name=f"{locality} Police Department",
+                slug=f"synthetic-agency-{n:05d}",
+                kind=rng.choice(KINDS),
+                country="CA" if canadian else "US",
+                subdivision=rng.choice(CANADA if canadian else STATES),
+                locality=locality,
+                summary=f"A synthetic {phrase(rng)} police service.",
+                **marks,
+            )
+        )
+    agencies = create(Agency, agencies)
+    heavy, others = agencies[0], agencies[1:]  # the agency with the longest timeline, the rest
+
+    # Uses: the big vendor's customers, then one use each for everyone else.
+    uses = []
+    customers = rng.sample(others, min(sizes.big_vendor_customers, len(others)))
+    big = {id(agency) for agency in customers}
+    for agency in customers:
+        uses.append((agency, products[0]))
+    for agency in others:
+        if id(agency) not in big:
+            uses.append((agency, rng.choice(products[1:] or products)))
+    uses += [(heavy, product) for product in products]  # one use of every product
+    use_rows = []
+    for agency, product in uses:
+        started, started_precision = day(rng)
+        status = rng.choice(choices.UseStatus.values)
+        ended = started + datetime.timedelta(days=rng.randrange(30, 900))
+        use_rows.append(
+            Use(
+                agency=agency,
+                product=product,
+                status=status,
+                authorisation=rng.choice(choices.Authorisation.values),
+                started_on=started,
+                started_on_precision=started_precision,
+                ended_on=ended if status == choices.UseStatus.ENDED else None,
+                summary=f"Synthetic use of {product.name}.",
+                **marks,
+            )
+        )
+    uses = create(Use, use_rows)
+
+    # Incidents and actions: the heavy agency's share first, the rest spread across agencies.
+    heavy_events = max(0, sizes.heavy_agency_facts - len(products))
+    heavy_incidents, heavy_actions = heavy_events // 2, heavy_events - heavy_events // 2
+    event_budget = max(0, (sizes.facts - len(uses)) // 5)  # citations take the rest
+    incident_count = event_budget // 2
+    action_count = event_budget - incident_count
+    incidents = create(
+        Incident,
+        [
+            Incident(
+                title=f"Synthetic incident {n}: {phrase(rng, 3)}",
+                slug=f"synthetic-incident-{n:06d}",
+                kind=rng.choice(choices.IncidentKind.values),
+                disclosed_on=(disclosed := day(rng))[0],
+                disclosed_on_precision=disclosed[1],
+                summary=f"A synthetic {phrase(rng)} incident.",
+                **marks,
+            )
+            for n in range(incident_count)
+        ],
+    )
+    actions = []
+    for n in range(action_count):
+        opened, opened_precision = day(rng)
+        closed = rng.random() < 0.5
+        actions.append(
+            RegulatoryAction(
+                title=f"Synthetic action {n}: {phrase(rng, 3)}",
+                slug=f"synthetic-action-{n:06d}",
+                kind=rng.choice(choices.ActionKind.values),
+                state=choices.ActionState.CLOSED if closed else choices.ActionState.OPEN,
+                opened_on=opened,
+                opened_on_precision=opened_precision,
+                closed_on=opened + datetime.timedelta(days=200) if closed else None,
+                closed_on_precision="day",
+                summary=f"A synthetic {phrase(rng)} action.",
+                **marks,
+            )
+        )
+    actions = create(RegulatoryAction, actions)
+
+    def about(index: int, heavy_share: int):
+        return heavy if index < heavy_share else rng.choice(others)
+
+    Incident.agencies.through.objects.bulk_create(
+        [
+            Incident.agencies.through(incident=incident, agency=about(n, heavy_incidents))
+            for n, incident in enumerate(incidents)
+        ],
+        batch_size=BATCH,
+    )
+    Incident.vendors.through.objects.bulk_create(
+        [Incident.vendors.through(incident=i, vendor=rng.choice(vendors)) for i in incidents],
+        batch_size=BATCH,
+    )
+    action_agency = [(action, about(n, heavy_actions)) for n, action in enumerate(actions)]
+    RegulatoryAction.agencies.through.objects.bulk_create(
+        [
+            RegulatoryAction.agencies.through(regulatoryaction=action, agency=agency)
+            for action, agency in action_agency
+        ],
+        batch_size=BATCH,
+    )
+    create(
+        ActionAuthority,
+        [ActionAuthority(action=action, authority=rng.choice(authorities)) for action in actions],
+    )
+
+    # Citations: one for every record, then the rest of the budget spread over them.
+    targets = (
+        [("agency", a) for a in agencies]
+        + [("use", u) for u in uses]
+        + [("incident", i) for i in incidents]
+        + [("action", a) for a in actions]
+        + [("vendor", v) for v in vendors]
+        + [("product", p) for p in products]
+        + [("authority", a) for a in authorities]
+    )
+    extra = max(0, sizes.facts - len(uses) - len(incidents) - len(actions) - len(targets))
+    chosen = targets + [rng.choice(targets) for _ in range(extra)]
+    citations = create(
+        Citation,
+        [
+            Citation(
+                source=rng.choice(sources),
+                quote=f"Synthetic quote about {phrase(rng, 4)}.",
+                synthetic=True,
+                **{field: record},
+            )
+            for field, record in chosen
+        ],
+    )
+
+    # Statuses, by the site's rule, from what was just made.
+    uses_of, actions_of = defaultdict(list), defaultdict(list)
+    for use in uses:
+        uses_of[use.agency_id].append(use)
+    for action, agency in action_agency:
+        actions_of[agency.pk].append(action)
+    product_vendor = {product.pk: product for product in products}
+    for use in uses:
+        use.product = product_vendor[use.product_id]
+    for agency in agencies:
+        derived = derive_status(uses_of[agency.pk], actions_of[agency.pk])
+        agency.status, agency.status_summary = derived.status, derived.summary[:500]
+    Agency.objects.bulk_update(agencies, ["status", "status_summary"], batch_size=BATCH)
+
+    return {
+        "agencies": len(agencies),
+        "vendors": len(vendors),
+        "uses": len(uses),
+        "incidents": len(incidents),
+        "actions": len(actions),
+        "citations": len(citations),
+        "sources": len(sources),
+        "facts": len(uses) + len(incidents) + len(actions) + len(citations),
+    }
