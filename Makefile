@@ -7,7 +7,7 @@ UV_VERSION := 0.13.9
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test lint format migrate seed superuser clean
+.PHONY: run serve test lint format migrate seed superuser clean bench
 
 # Install the locked dependencies; redone only when the lock file changes.
 $(BIN)/.synced: uv.lock pyproject.toml
@@ -26,6 +26,14 @@ run: $(BIN)/.synced
 	@echo "  Create an admin user first with:  $(BIN)/python manage.py createsuperuser"
 	@echo
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The production server: DEBUG off, static files collected (compressed, hashed), gunicorn.
+serve: $(BIN)/.synced
+	DJANGO_DEBUG=0 $(BIN)/python manage.py migrate --no-input
+	DJANGO_DEBUG=0 $(BIN)/python manage.py seed
+	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	@echo "  Serving http://127.0.0.1:$(PORT)/ with gunicorn (DEBUG off)"
+	DJANGO_DEBUG=0 PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py
 
 test: $(BIN)/.synced
 	$(BIN)/pytest $(PYTEST_ARGS)

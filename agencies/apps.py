@@ -9,6 +9,8 @@ class AgenciesConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from . import signals  # noqa: F401  (connects the status receivers)
+        from .page_cache import connect_invalidation
         from .roles import ensure_roles
 
         post_migrate.connect(ensure_roles, sender=self)
+        connect_invalidation()

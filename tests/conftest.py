@@ -21,6 +21,13 @@ def plain_static_files():
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def no_page_cache():
+    """Each test sees fresh pages; tests/test_page_cache.py turns the cache on where it tests it."""
+    with override_settings(PUBLIC_PAGE_CACHE_SECONDS=0):
+        yield
+
+
 @pytest.fixture
 def seeded(db):
     """The seed data, loaded the way `make run` loads it."""

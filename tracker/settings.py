@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Early, so a cached page skips the rest; it caches only visitors without a session.
+    "agencies.page_cache.PublicPageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -165,3 +167,19 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # Bulk import in admin (formats in agencies/admin.py): importing needs the model's "add" permission.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+
+# Cache: local memory by default; Redis when REDIS_URL is set (e.g. redis://127.0.0.1:6379/0).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Whole public pages for anonymous visitors, emptied on every write (agencies/page_cache.py).
+# Off while developing, so a template change shows at once; 0 turns it off anywhere.
+PAGE_CACHE_STAMP = os.environ.get("PAGE_CACHE_STAMP", str(BASE_DIR / ".page-cache-stamp"))
+PUBLIC_PAGE_CACHE_SECONDS = int(
+    os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "0" if DEBUG else "300")
+)

@@ -1,0 +1,107 @@
+"""A whole-page cache for anonymous visitors, emptied by every write to the record.
+
+Any save, delete or relation change of a record, from admin, an import, a command or a shell,
+moves the cache to a new generation, so the next visitor sees the edit. Editors (anyone with a
+session) always get fresh pages. Downloads stream and are never cached."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+GENERATION_KEY = "public-pages:generation"
+
+
+def cache_seconds() -> int:
+    return settings.PUBLIC_PAGE_CACHE_SECONDS
+
+
+def generation_in_file() -> bool:
+    # Local memory is one per worker process, so the generation that all workers must agree on
+    # lives in a small file beside the project instead; Redis is shared, so it lives there.
+    return settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+
+
+def new_generation() -> str:
+    generation = uuid.uuid4().hex
+    if generation_in_file():
+        stamp = Path(settings.PAGE_CACHE_STAMP)
+        temporary = stamp.with_name(f"{stamp.name}.{generation}")
+        temporary.write_text(generation)
+        temporary.replace(stamp)  # atomic: a reader sees the old generation or the new one
+    else:
+        cache.set(GENERATION_KEY, generation, timeout=None)
+    return generation
+
+
+def current_generation() -> str:
+    if generation_in_file():
+        try:
+            return Path(settings.PAGE_CACHE_STAMP).read_text() or new_generation()
+        except FileNotFoundError:
+            return new_generation()
+    return cache.get(GENERATION_KEY) or new_generation()
+
+
+def invalidate(**kwargs) -> None:
+    """Every cached page is stale: the next request of each renders afresh."""
+    if cache_seconds():
+        new_generation()
+
+
+def record_changed(sender, **kwargs) -> None:
+    if sender._meta.app_label == "agencies":
+        invalidate()
+
+
+def connect_invalidation() -> None:
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(record_changed, dispatch_uid=f"page-cache-{signal}")
+
+
+def page_key(request) -> str:
+    fragment = request.headers.get("HX-Request", "") + request.headers.get(
+        "HX-History-Restore-Request", ""
+    )
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"public-pages:{current_generation()}:{fragment}:{path}"
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self.cacheable_request(request):
+            return self.get_response(request)
+        key = page_key(request)
+        cached = cache.get(key)
+        if cached is not None:
+            cached["X-Cache"] = "hit"
+            return cached
+        response = self.get_response(request)
+        if self.cacheable_response(response):
+            response["X-Cache"] = "miss"
+            cache.set(key, response, cache_seconds())
+        return response
+
+    def cacheable_request(self, request) -> bool:
+        return (
+            cache_seconds() > 0
+            and request.method == "GET"
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES  # anonymous, no session
+            and not request.path.startswith("/admin/")
+        )
+
+    def cacheable_response(self, response) -> bool:
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "no-store" not in response.get("Cache-Control", "")
+        )
