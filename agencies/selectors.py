@@ -10,6 +10,7 @@ from itertools import chain
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from . import search
 from .choices import ActionState, AgencyKind, AgencyStatus, DatePrecision
 from .dates import PreciseDate
 from .models import (
@@ -107,12 +108,7 @@ def agency_filter_q(filters: dict[str, str], *, skip: str | None = None) -> Q:
         if name == skip or not value:
             continue
         if name == "q":
-            condition &= (
-                Q(name__icontains=value)
-                | Q(short_name__icontains=value)
-                | Q(locality__icontains=value)
-                | Q(summary__icontains=value)
-            )
+            condition &= search.text_filter(Agency, value)
         elif name == "vendor":
             # One Q, so that the published use and the vendor are the same row's.
             condition &= Q(
@@ -563,47 +559,22 @@ def chart_bars(counts: list[tuple[str, int]], *, height: int = 60) -> list[Bar]:
 # Search.
 
 
-def containing(queryset: QuerySet, query: str, *fields: str, limit: int) -> list:
-    """Records with the query in any of the fields (case-insensitive), at most `limit`."""
-    condition = Q()
-    for name in fields:
-        condition |= Q(**{f"{name}__icontains": query})
-    return list(queryset.filter(condition)[:limit])
-
-
 def search_records(query: str, limit: int = 20) -> dict[str, list]:
-    """Every kind of published record whose text contains the query, grouped by kind."""
-    if not query:
+    """Every kind of published record matching the query (agencies/search.py), by kind."""
+    if not search.words(query):
         return {}
     return {
-        "agencies": containing(
-            Agency.objects.published(),
-            query,
-            "name",
-            "short_name",
-            "locality",
-            "summary",
-            limit=limit,
+        "agencies": list(search.ranked(Agency.objects.published(), query, "name")[:limit]),
+        "vendors": list(search.ranked(Vendor.objects.published(), query, "name")[:limit]),
+        "incidents": list(search.ranked(Incident.objects.published(), query, "title")[:limit]),
+        "actions": list(
+            search.ranked(RegulatoryAction.objects.published(), query, "title")[:limit]
         ),
-        "vendors": containing(Vendor.objects.published(), query, "name", "summary", limit=limit),
-        "incidents": containing(
-            Incident.objects.published(), query, "title", "summary", limit=limit
-        ),
-        "actions": containing(
-            RegulatoryAction.objects.published(),
-            query,
-            "title",
-            "summary",
-            "outcome",
-            limit=limit,
-        ),
-        "sources": containing(Source.objects.published(), query, "title", "publisher", limit=limit),
-        "quotes": containing(
-            Citation.objects.public().select_related("source", "speaker"),
-            query,
-            "quote",
-            "claim",
-            limit=limit,
+        "sources": list(search.ranked(Source.objects.published(), query, "title")[:limit]),
+        "quotes": list(
+            search.ranked(
+                Citation.objects.public().select_related("source", "speaker"), query, "quote"
+            )[:limit]
         ),
     }
 

@@ -1,0 +1,160 @@
+"""Full-text search with an index on either engine, and one ranking rule for both.
+
+PostgreSQL: a GIN index on to_tsvector('simple', …) of each searched table. SQLite: an FTS5
+table per searched table, kept in step by triggers. Both tokenise the same way (lower case, no
+stemming, accents kept: "Québec" is not "Quebec" on either), match every
+word of the query (each as a prefix, so results follow typing), and rank the same way: records
+whose title words match every query word first, then the rest; within each, by title, then id.
+The indexes are made by migration 0004 from the definitions below, so query and index agree."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+
+MAX_WORDS = 8
+
+
+@dataclass(frozen=True)
+class Searched:
+    table: str
+    title: tuple[str, ...]  # the columns a "title" match is ranked first by
+    body: tuple[str, ...]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.title + self.body
+
+    @property
+    def fts_table(self) -> str:
+        return f"{self.table}_fts"
+
+    def tsvector(self, columns: tuple[str, ...]) -> str:
+        joined = " || ' ' || ".join(f"coalesce({column}, '')" for column in columns)
+        return f"to_tsvector('simple'::regconfig, {joined})"
+
+    def index_name(self, part: str) -> str:
+        return f"{self.table}_{part}_fts_idx"
+
+
+SEARCHED = {
+    "agencies.Agency": Searched("agencies_agency", ("name", "short_name"), ("locality", "summary")),
+    "agencies.Vendor": Searched("agencies_vendor", ("name",), ("summary",)),
+    "agencies.Incident": Searched("agencies_incident", ("title",), ("summary",)),
+    "agencies.RegulatoryAction": Searched(
+        "agencies_regulatoryaction", ("title",), ("summary", "outcome")
+    ),
+    "agencies.Source": Searched("agencies_source", ("title", "publisher"), ("author",)),
+    "agencies.Citation": Searched("agencies_citation", ("quote",), ("claim",)),
+}
+
+
+def words(query: str) -> list[str]:
+    """The query's words: letters and digits only, lower case, at most MAX_WORDS."""
+    return re.findall(r"[^\W_]+", query.lower())[:MAX_WORDS]
+
+
+def postgres_query(terms: list[str]) -> str:
+    return " & ".join(f"{term}:*" for term in terms)
+
+
+def sqlite_query(terms: list[str], columns: tuple[str, ...] | None = None) -> str:
+    # Each word quoted (FTS5 syntax stays inert) and matched as a prefix.
+    phrase = " AND ".join(f'"{term}"*' for term in terms)
+    return f"{{{' '.join(columns)}}} : ({phrase})" if columns else phrase
+
+
+def matching(searched: Searched, terms: list[str], columns: tuple[str, ...]) -> RawSQL:
+    """The ids of rows whose columns hold every term, through the engine's index."""
+    if connection.vendor == "postgresql":
+        return RawSQL(
+            f"SELECT id FROM {searched.table} WHERE {searched.tsvector(columns)} "
+            "@@ to_tsquery('simple'::regconfig, %s)",
+            [postgres_query(terms)],
+        )
+    column_filter = None if columns == searched.columns else columns
+    return RawSQL(
+        f"SELECT rowid FROM {searched.fts_table} WHERE {searched.fts_table} MATCH %s",
+        [sqlite_query(terms, column_filter)],
+    )
+
+
+def text_filter(model, query: str) -> Q:
+    """Rows whose indexed text holds every word of the query; nothing for a query of no words."""
+    terms = words(query)
+    if not terms:
+        return Q(pk__in=[])
+    searched = SEARCHED[model._meta.label]
+    return Q(pk__in=matching(searched, terms, searched.columns))
+
+
+def ranked(queryset: QuerySet, query: str, order_by: str) -> QuerySet:
+    """The queryset's rows matching the query, title matches first, then by `order_by`, then id."""
+    model = queryset.model
+    terms = words(query)
+    if not terms:
+        return queryset.none()
+    searched = SEARCHED[model._meta.label]
+    return (
+        queryset.filter(pk__in=matching(searched, terms, searched.columns))
+        .annotate(
+            search_rank=Case(
+                When(pk__in=matching(searched, terms, searched.title), then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("search_rank", order_by, "pk")
+    )
+
+
+# The index definitions, applied by migrations/0004_full_text_search.py.
+
+
+def create_indexes(schema_editor) -> None:
+    vendor = schema_editor.connection.vendor
+    for searched in SEARCHED.values():
+        if vendor == "postgresql":
+            for part, columns in (("all", searched.columns), ("title", searched.title)):
+                schema_editor.execute(
+                    f"CREATE INDEX {searched.index_name(part)} ON {searched.table} "
+                    f"USING gin ({searched.tsvector(columns)})"
+                )
+        elif vendor == "sqlite":
+            create_fts5(schema_editor, searched)
+
+
+def create_fts5(schema_editor, s: Searched) -> None:
+    columns = ", ".join(s.columns)
+    new = ", ".join(f"new.{column}" for column in s.columns)
+    old = ", ".join(f"old.{column}" for column in s.columns)
+    fts = s.fts_table
+    for statement in (
+        f"CREATE VIRTUAL TABLE {fts} USING fts5({columns}, content='{s.table}', "
+        "content_rowid='id', tokenize='unicode61 remove_diacritics 0')",
+        f"CREATE TRIGGER {fts}_insert AFTER INSERT ON {s.table} BEGIN "
+        f"INSERT INTO {fts}(rowid, {columns}) VALUES (new.id, {new}); END",
+        f"CREATE TRIGGER {fts}_delete AFTER DELETE ON {s.table} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, {columns}) VALUES ('delete', old.id, {old}); END",
+        f"CREATE TRIGGER {fts}_update AFTER UPDATE ON {s.table} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, {columns}) VALUES ('delete', old.id, {old}); "
+        f"INSERT INTO {fts}(rowid, {columns}) VALUES (new.id, {new}); END",
+        f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
+    ):
+        schema_editor.execute(statement)
+
+
+def drop_indexes(schema_editor) -> None:
+    vendor = schema_editor.connection.vendor
+    for searched in SEARCHED.values():
+        if vendor == "postgresql":
+            for part in ("all", "title"):
+                schema_editor.execute(f"DROP INDEX IF EXISTS {searched.index_name(part)}")
+        elif vendor == "sqlite":
+            for suffix in ("insert", "delete", "update"):
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {searched.fts_table}_{suffix}")
+            schema_editor.execute(f"DROP TABLE IF EXISTS {searched.fts_table}")

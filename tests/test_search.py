@@ -1,0 +1,89 @@
+"""Full-text search: the same results, in the same order, on SQLite and PostgreSQL, through an
+index on each."""
+
+import pytest
+from django.db import connection
+
+from agencies import search, selectors
+from agencies.models import Agency
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def names(query: str) -> list[str]:
+    return [agency.name for agency in selectors.search_records(query)["agencies"]]
+
+
+@pytest.fixture
+def agencies(db):
+    for name, summary in [
+        ("Lakeview Police Department", "Tested a search tool in 2020."),
+        ("Harbour Police Service", "Bought Lakeview software for its harbour unit."),
+        ("Lakeside Sheriff's Office", "No known use."),
+        ("Québec City Police", "Service de police."),
+        ("Hidden Police", "A draft: never found."),
+    ]:
+        f.make_agency(name=name, summary=summary)
+    Agency.objects.filter(name="Hidden Police").update(publication="draft")
+
+
+def test_title_matches_rank_first_then_by_name(agencies):
+    # "lake" is a prefix of Lakeview and Lakeside (names) and of Lakeview in a summary.
+    assert names("lake") == [
+        "Lakeside Sheriff's Office",
+        "Lakeview Police Department",
+        "Harbour Police Service",
+    ]
+
+
+def test_every_word_must_match_as_a_prefix(agencies):
+    assert names("lakev pol") == ["Lakeview Police Department", "Harbour Police Service"]
+    assert names("harbour tested") == []
+
+
+def test_case_is_ignored_but_accents_are_kept_on_both_engines(agencies):
+    assert names("QUÉBEC") == ["Québec City Police"]
+    assert names("quebec") == []
+
+
+def test_drafts_and_syntax_are_inert(agencies):
+    assert names("hidden") == []
+    for hostile in ['"', "lake*) OR (x", "'; DROP TABLE agencies_agency; --", "NEAR(a b)", "-"]:
+        selectors.search_records(hostile)  # no error, whatever the engine's query syntax
+    assert Agency.objects.count() == 5
+
+
+def test_the_agency_list_filter_uses_the_same_search(agencies, client):
+    response = client.get("/agencies/", {"q": "lakeview"})
+    listed = [agency.name for agency in response.context["page"].object_list]
+    assert listed == ["Harbour Police Service", "Lakeview Police Department"]
+
+
+def test_quotes_are_searched_too(seeded):
+    quotes = selectors.search_records("informally tested")["quotes"]
+    assert quotes
+    assert all("informally" in (c.quote + c.claim).lower() for c in quotes)
+
+
+def test_the_search_goes_through_the_index():
+    searched = search.SEARCHED["agencies.Agency"]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename = %s", [searched.table]
+            )
+            indexes = {row[0] for row in cursor.fetchall()}
+            assert searched.index_name("all") in indexes
+            cursor.execute("SET enable_seqscan = off")
+            sql, params = search.matching(searched, ["lake"], searched.columns).as_sql(None, None)
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = " ".join(row[0] for row in cursor.fetchall())
+            assert searched.index_name("all") in plan
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name = %s",
+                [searched.fts_table],
+            )
+            assert cursor.fetchone()
