@@ -35,6 +35,10 @@ serve: $(BIN)/.synced
 	@echo "  Serving http://127.0.0.1:$(PORT)/ with gunicorn (DEBUG off)"
 	DJANGO_DEBUG=0 PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py
 
+# Every page under load against the stack's floor (bench/run.py): SQLite, or DATABASE_URL.
+bench: $(BIN)/.synced
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 test: $(BIN)/.synced
 	$(BIN)/pytest $(PYTEST_ARGS)
 

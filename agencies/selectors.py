@@ -7,8 +7,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import chain
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce, TruncMonth
 
 from . import search
 from .choices import ActionState, AgencyKind, AgencyStatus, DatePrecision
@@ -32,9 +32,10 @@ MAX_QUERY_LENGTH = 200
 
 
 def cited() -> Prefetch:
-    """Prefetch a record's public citations with their sources and speakers."""
+    """Prefetch a public record's public citations with their sources and speakers."""
     return Prefetch(
-        "citations", queryset=Citation.objects.public().select_related("source", "speaker")
+        "citations",
+        queryset=Citation.objects.of_published_record().select_related("source", "speaker"),
     )
 
 
@@ -476,47 +477,62 @@ class EventCounts:
     unplaced: int = 0
 
 
+def month_counts(queryset: QuerySet, date, precision) -> Counter:
+    """How many rows fall in each (first day of month, precision), counted in the database."""
+    rows = (
+        queryset.annotate(event_date=date, event_precision=precision)
+        .exclude(event_date=None)
+        .annotate(month=TruncMonth("event_date"))
+        .values("month", "event_precision")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return Counter({(row["month"], row["event_precision"]): row["count"] for row in rows})
+
+
 def events_over_time(max_months: int = 36) -> EventCounts:
     """Timeline events counted over time: uses starting and ending, incidents, actions opening."""
-    dates: list[tuple[datetime.date, str]] = []
-    for name in ("started_on", "ended_on"):
-        dates.extend(
-            Use.objects.public().exclude(**{name: None}).values_list(name, f"{name}_precision")
+    uses = Use.objects.public()
+    counts = (
+        month_counts(uses, F("started_on"), F("started_on_precision"))
+        + month_counts(uses, F("ended_on"), F("ended_on_precision"))
+        + month_counts(
+            Incident.objects.published(),
+            Coalesce("occurred_on", "disclosed_on"),
+            Case(
+                When(occurred_on__isnull=False, then=F("occurred_on_precision")),
+                default=F("disclosed_on_precision"),
+            ),
         )
-    for (
-        occurred,
-        occurred_precision,
-        disclosed,
-        disclosed_precision,
-    ) in Incident.objects.published().values_list(
-        "occurred_on", "occurred_on_precision", "disclosed_on", "disclosed_on_precision"
-    ):
-        if occurred or disclosed:
-            dates.append(
-                (occurred, occurred_precision) if occurred else (disclosed, disclosed_precision)
-            )
-    dates.extend(
-        RegulatoryAction.objects.published()
-        .exclude(opened_on=None)
-        .values_list("opened_on", "opened_on_precision")
+        + month_counts(
+            RegulatoryAction.objects.published(), F("opened_on"), F("opened_on_precision")
+        )
     )
-    if not dates:
+    if not counts:
         return EventCounts("year", [])
-    first, last = min(date for date, _ in dates), max(date for date, _ in dates)
+    first = min(month for month, _ in counts)
+    last = max(month for month, _ in counts)
     span = (last.year - first.year) * 12 + last.month - first.month + 1
     if span > max_months:
-        years = Counter(date.year for date, _ in dates)
+        years = Counter()
+        for (month, _), count in counts.items():
+            years[month.year] += count
         return EventCounts(
             "year", [(str(y), years.get(y, 0)) for y in range(first.year, last.year + 1)]
         )
-    months = Counter((d.year, d.month) for d, precision in dates if precision != DatePrecision.YEAR)
+    months = Counter()
+    for (month, precision), count in counts.items():
+        if precision != DatePrecision.YEAR:
+            months[(month.year, month.month)] += count
     buckets = []
     year, month = first.year, first.month
     for _ in range(span):
         label = datetime.date(year, month, 1).strftime("%b %Y")
         buckets.append((label, months.get((year, month), 0)))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    unplaced = sum(1 for _, precision in dates if precision == DatePrecision.YEAR)
+    unplaced = sum(
+        count for (_, precision), count in counts.items() if precision == DatePrecision.YEAR
+    )
     return EventCounts("month", buckets, unplaced)
 
 
