@@ -170,8 +170,12 @@ class CitedAdmin(PublishableAdmin):
     inlines = [CitationInline]
 
     def get_queryset(self, request):
+        # A GROUP BY query drops Meta.ordering, so the order is said again (stable pages).
         return (
-            super().get_queryset(request).annotate(citation_count=Count("citations", distinct=True))
+            super()
+            .get_queryset(request)
+            .annotate(citation_count=Count("citations", distinct=True))
+            .order_by(*self.model._meta.ordering, "pk")
         )
 
     @admin.display(description="citations", ordering="citation_count")
@@ -397,7 +401,13 @@ class SourceAdmin(SpreadsheetImport, PublishableAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(citation_count=Count("citations"))
+        # A GROUP BY query drops Meta.ordering, so the order is said again (stable pages).
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(citation_count=Count("citations"))
+            .order_by(*self.model._meta.ordering, "pk")
+        )
 
     @admin.display(description="citations", ordering="citation_count")
     def citation_count(self, obj) -> int:

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from agencies.api import api
 
@@ -7,8 +9,16 @@ admin.site.site_header = "Facial recognition tracker: editors"
 admin.site.site_title = "Tracker admin"
 admin.site.index_title = "Records"
 
+
+class FaviconRedirect(RedirectView):
+    def get_redirect_url(self, *args, **kwargs) -> str:
+        return static("favicon.svg")  # per request: the hashed name exists once collected
+
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    # Browsers ask for /favicon.ico on pages that name no icon (admin's): point them to ours.
+    path("favicon.ico", FaviconRedirect.as_view()),
     path("", include("agencies.urls")),
 ]
