@@ -28,6 +28,7 @@ from .models import (
 from .status import derive_status
 
 PAGE_SIZE = 25
+TIMELINE_PAGE = 50
 
 
 def wants_fragment(request: HttpRequest) -> bool:
@@ -137,7 +138,8 @@ def agency_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "agency": agency,
             "derived": derived,
-            "timeline": selectors.sort_timeline(events, kind),
+            # Newest first, 50 a page: an agency with hundreds of facts stays a readable page.
+            "timeline": paginate(request, selectors.sort_timeline(events, kind), TIMELINE_PAGE),
             "timeline_kind": kind,
             "timeline_kind_label": selectors.TIMELINE_KINDS.get(kind, ""),
             "timeline_total": len(events),

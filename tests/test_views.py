@@ -341,3 +341,19 @@ def test_the_chart_labels_each_month_and_the_year_where_it_changes():
         ("2019", "", 0.0),
         ("2020", "", 60.0),
     ]
+
+
+def test_a_long_timeline_is_paged_newest_first(client, seeded):
+    agency = f.make_agency(name="Busy Police", slug="busy-police")
+    for day in range(1, 61):
+        incident = f.make_incident(disclosed_on=datetime.date(2021, 1, 1) + datetime.timedelta(day))
+        incident.agencies.add(agency)
+    first = client.get("/agencies/busy-police/")
+    assert len(first.context["timeline"].object_list) == 50
+    assert "Showing 1–50 of 60 events." in first.content.decode()
+    second = client.get("/agencies/busy-police/", {"page": "2"}, headers=HX)
+    dates = [event.date.value for event in second.context["timeline"].object_list]
+    assert len(dates) == 10
+    assert dates == sorted(dates, reverse=True)
+    assert max(dates) < min(e.date.value for e in first.context["timeline"].object_list)
+    assert 'hx-target="#timeline" hx-swap="outerHTML"' in first.content.decode()
