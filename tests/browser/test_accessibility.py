@@ -20,6 +20,11 @@ PAGES = {
     "/vendors/clearview-ai/": "vendor-clearview",
     "/search/?q=toronto": "search",
     "/sources/ctv-2020-02-26-clearview-breach/": None,
+    "/incidents/": None,
+    "/actions/": None,
+    "/data/": "data",
+    "/changes/": "changes",
+    "/agencies/toronto-police-service/history/": None,
 }
 
 
