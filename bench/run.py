@@ -229,7 +229,7 @@ def main() -> None:
         "DJANGO_DEBUG": "0",
         "PAGE_CACHE_STAMP": str(ROOT / "bench" / ".page-cache-stamp"),
     }
-    env.pop("REDIS_URL", None)  # local memory, as `make serve` by default
+    cache_backend = "redis" if env.get("REDIS_URL") else "local memory"  # as `make serve`
 
     if engine == "sqlite" and options.rebuild:
         Path(database_url.removeprefix("sqlite:///")).unlink(missing_ok=True)
@@ -291,7 +291,7 @@ def main() -> None:
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"{engine}.json"
+    path = RESULTS / f"{engine}{'-redis' if cache_backend == 'redis' else ''}.json"
     path.write_text(json.dumps(report, indent=2) + "\n")
     print_table(report)
     print(f"\nWritten to {path.relative_to(ROOT)}")

@@ -8,7 +8,8 @@ from pathlib import Path
 def markdown(report: dict) -> str:
     m = report["machine"]
     lines = [
-        f"**{report['engine']}**: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, "
+        f"**{report['engine']}, page cache in {report.get('cache', 'local memory')}**: "
+        f"{m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, "
         f"Python {m['python']}; {report['tool']} with {report['connections']} connections, "
         f"{report['seconds_per_page']} s a page; run {report['when']}.",
         "",
