@@ -282,6 +282,7 @@ def main() -> None:
 
     report = {
         "engine": engine,
+        "cache": cache_backend,
         "machine": machine(),
         "tool": load.__name__.removeprefix("load_"),
         "seconds_per_page": options.seconds,
