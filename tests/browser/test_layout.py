@@ -1,0 +1,30 @@
+"""How pages lay out in a real browser: on paper, on a narrow phone, and on a desktop."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+TORONTO = "/agencies/toronto-police-service/"
+CTV_SOURCE = "/sources/ctv-2020-02-26-clearview-breach/"
+
+
+def test_a_printed_record_shows_every_citation(seeded_live, page):
+    page.goto(f"{seeded_live}{TORONTO}")
+    closed = page.locator("details.citations:not([open])")
+    assert closed.count() > 0, "the record shows no closed citation lists to print"
+    quotes = page.locator("details.citations:not([open]) blockquote")
+    sources = page.locator("details.citations:not([open]) .cite a")
+    # On screen the lists stay closed until a reader opens them...
+    expect(quotes.first).to_be_hidden()
+
+    # ...on paper every source and quote shows, though nobody opened them.
+    page.emulate_media(media="print")
+    assert closed.count() == page.locator("details.citations").count()
+    for items in (quotes, sources):
+        assert items.count() > 0
+        for index in range(items.count()):
+            expect(items.nth(index)).to_be_visible()
+    expect(page.locator("details.citations summary").first).to_be_hidden()
