@@ -28,3 +28,22 @@ def test_a_printed_record_shows_every_citation(seeded_live, page):
         for index in range(items.count()):
             expect(items.nth(index)).to_be_visible()
     expect(page.locator("details.citations summary").first).to_be_hidden()
+
+
+@pytest.mark.parametrize("path", ["/data/", CTV_SOURCE, TORONTO, "/agencies/"])
+def test_a_phone_never_scrolls_sideways(seeded_live, new_page, path):
+    page = new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{seeded_live}{path}")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"{path} is {width}px wide on a 390px screen"
+
+
+def test_the_data_page_command_scrolls_in_its_own_box(seeded_live, new_page):
+    page = new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{seeded_live}/data/")
+    command = page.locator("pre").first
+    assert command.evaluate("pre => getComputedStyle(pre).overflowX") == "auto"
+    # Kept on one line, so it can be copied as it is: the box scrolls, the page does not.
+    assert command.evaluate("pre => pre.scrollWidth > pre.clientWidth")
+    # A keyboard can scroll it too: it takes focus.
+    assert command.evaluate("pre => pre.tabIndex") == 0
