@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from playwright.sync_api import expect
 
@@ -47,3 +49,21 @@ def test_the_data_page_command_scrolls_in_its_own_box(seeded_live, new_page):
     assert command.evaluate("pre => pre.scrollWidth > pre.clientWidth")
     # A keyboard can scroll it too: it takes focus.
     assert command.evaluate("pre => pre.tabIndex") == 0
+
+
+def test_the_agency_filters_read_in_tab_order_on_a_desktop(seeded_live, page, screenshot):
+    page.goto(f"{seeded_live}/agencies/")
+    controls = page.locator("form.filters").locator("input, select, button, a")
+    boxes = [controls.nth(index).bounding_box() for index in range(controls.count())]
+    assert len(boxes) >= 5 and all(boxes)
+    # Each control Tab reaches next stands to the right on the same row, or on a lower row.
+    for before, after in pairwise(boxes):
+        same_row = abs(after["y"] - before["y"]) < before["height"] / 2
+        assert (same_row and after["x"] >= before["x"] + before["width"]) or (
+            after["y"] >= before["y"] + before["height"]
+        ), f"a control at {after} comes after {before} in Tab order but not in reading order"
+    # The facet selects line up in a grid: each row's selects share one width.
+    selects = page.locator("#facet-fields select")
+    widths = {round(selects.nth(i).bounding_box()["width"]) for i in range(selects.count())}
+    assert len(widths) == 1, f"the facet selects have uneven widths {widths}"
+    screenshot(page, "agency-filters-desktop")
