@@ -81,3 +81,13 @@ class PreciseDateAccessor:
         if value is None:
             return None
         return PreciseDate(value, getattr(instance, self.precision_field) or DatePrecision.DAY)
+
+
+def date_range(start: PreciseDate | None, end: PreciseDate | None) -> str:
+    if start and end:
+        return f"{start} – {end}"
+    if start:
+        return f"from {start}, no end recorded"
+    if end:
+        return f"until {end}"
+    return "dates not known"

@@ -63,7 +63,9 @@ class AgencyEventsFeed(EventsFeed):
 
     def items(self, agency: Agency):
         dated = [event for event in selectors.agency_timeline(agency) if event.date]
-        return selectors.sort_timeline(dated)[:FEED_SIZE]
+        newest = selectors.sort_timeline(dated)[:FEED_SIZE]
+        selectors.attach_citations(newest)
+        return newest
 
 
 class VendorEventsFeed(EventsFeed):
@@ -78,4 +80,6 @@ class VendorEventsFeed(EventsFeed):
 
     def items(self, vendor: Vendor):
         dated = [event for event in selectors.vendor_timeline(vendor) if event.date]
-        return selectors.sort_timeline(dated)[:FEED_SIZE]
+        newest = selectors.sort_timeline(dated)[:FEED_SIZE]
+        selectors.attach_citations(newest)
+        return newest

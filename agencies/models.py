@@ -12,7 +12,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from . import choices
-from .dates import PreciseDateAccessor, truncate
+from .dates import PreciseDateAccessor, date_range, truncate
 from .places import place_name
 
 country_code = RegexValidator(r"^[A-Z]{2}$", "Use a two-letter ISO 3166-1 code, such as CA or US.")
@@ -249,6 +249,14 @@ class Agency(Publishable):
         indexes = [
             models.Index(fields=["status", "name"], name="agency_status_name_idx"),
             models.Index(fields=["country", "subdivision"], name="agency_place_idx"),
+            # Every public read filters on publication first: these let the list's default
+            # order and each facet's counts come from an index alone, not the whole table.
+            models.Index(fields=["publication", "name"], name="agency_public_name_idx"),
+            models.Index(fields=["publication", "status"], name="agency_public_status_idx"),
+            models.Index(
+                fields=["publication", "country", "subdivision"], name="agency_public_place_idx"
+            ),
+            models.Index(fields=["publication", "kind"], name="agency_public_kind_idx"),
         ]
 
     def __str__(self) -> str:
@@ -363,6 +371,12 @@ class Use(Publishable):
 
     class Meta(Publishable.Meta):
         ordering = ["agency__name", "started_on"]
+        # A vendor's customers, counted without reading the uses table itself.
+        indexes = [
+            models.Index(
+                fields=["publication", "product", "agency"], name="use_public_customer_idx"
+            ),
+        ]
         constraints = [
             publication_valid("use"),
             models.CheckConstraint(
@@ -422,6 +436,10 @@ class Use(Publishable):
             self.status in (choices.UseStatus.CONFIRMED, choices.UseStatus.TRIAL)
             and not self.ended_on
         )
+
+    @property
+    def period(self) -> str:
+        return date_range(self.started, self.ended)
 
     @property
     def has_ended(self) -> bool:

@@ -3,15 +3,36 @@
 from __future__ import annotations
 
 import datetime
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import chain
 
-from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from . import search
-from .choices import ActionState, AgencyKind, AgencyStatus, DatePrecision
+from .choices import (
+    ActionKind,
+    ActionState,
+    AgencyKind,
+    AgencyStatus,
+    DatePrecision,
+    IncidentKind,
+    UseStatus,
+)
 from .dates import PreciseDate
 from .models import (
     CITED_FIELDS,
@@ -179,14 +200,28 @@ class TimelineEvent:
     date: PreciseDate | None
     kind: str
     title: str
-    url: str = ""
+    # The page the event links to, as the record it is about: resolved only for the events
+    # shown, since a timeline of hundreds sorts them all but shows fifty.
+    links_to: object | None = None
     detail: str = ""
     citations: list[Citation] = field(default_factory=list)
+    # The record whose citations back the event, as (citation field, pk); attach_citations()
+    # fetches them for the events shown, so a long timeline loads only one page's citations.
+    record: tuple[str, int] | None = None
+
+    @property
+    def url(self) -> str:
+        return self.links_to.get_absolute_url() if self.links_to else ""
 
     @property
     def sort_key(self):
         return self.date.sort_key() if self.date else (None,)
 
+
+# Labels looked up once: get_FOO_display() costs more than the rest of building an event.
+INCIDENT_KINDS = dict(IncidentKind.choices)
+ACTION_KINDS = dict(ActionKind.choices)
+USE_STATUSES = dict(UseStatus.choices)
 
 TIMELINE_KINDS = {
     "use": "Use",
@@ -196,9 +231,10 @@ TIMELINE_KINDS = {
 }
 
 
-def use_events(use: Use, *, subject: str, url: str = "") -> list[TimelineEvent]:
-    """The dated steps of one use; `url` links each to a page about it (the agency's, say)."""
-    citations = list(use.citations.all())
+def use_events(use: Use, *, subject: str, links_to=None) -> list[TimelineEvent]:
+    """The dated steps of one use; `links_to` is the record whose page tells more (its agency,
+    on a page that is not the agency's)."""
+    record = ("use", use.pk)
     product = use.product.name
     events = []
     if use.started:
@@ -207,9 +243,9 @@ def use_events(use: Use, *, subject: str, url: str = "") -> list[TimelineEvent]:
                 use.started,
                 "use",
                 f"{subject} began using {product}",
-                detail=use.get_status_display(),
-                url=url,
-                citations=citations,
+                detail=USE_STATUSES[use.status],
+                links_to=links_to,
+                record=record,
             )
         )
     if use.disclosed:
@@ -218,9 +254,9 @@ def use_events(use: Use, *, subject: str, url: str = "") -> list[TimelineEvent]:
                 use.disclosed,
                 "use",
                 f"Use of {product} by {subject} made public",
-                detail=use.get_status_display(),
-                url=url,
-                citations=citations,
+                detail=USE_STATUSES[use.status],
+                links_to=links_to,
+                record=record,
             )
         )
     if use.ended:
@@ -229,9 +265,9 @@ def use_events(use: Use, *, subject: str, url: str = "") -> list[TimelineEvent]:
                 use.ended,
                 "use",
                 f"{subject} stopped using {product}",
-                detail=use.get_status_display(),
-                url=url,
-                citations=citations,
+                detail=USE_STATUSES[use.status],
+                links_to=links_to,
+                record=record,
             )
         )
     if not events:
@@ -239,9 +275,9 @@ def use_events(use: Use, *, subject: str, url: str = "") -> list[TimelineEvent]:
             TimelineEvent(
                 None,
                 "use",
-                f"{subject}: {use.get_status_display().lower()} of {product}",
-                url=url,
-                citations=citations,
+                f"{subject}: {USE_STATUSES[use.status].lower()} of {product}",
+                links_to=links_to,
+                record=record,
             )
         )
     return events
@@ -252,23 +288,22 @@ def incident_event(incident: Incident) -> TimelineEvent:
         incident.date,
         "incident",
         incident.title,
-        url=incident.get_absolute_url(),
-        detail=incident.get_kind_display(),
-        citations=list(incident.citations.all()),
+        links_to=incident,
+        detail=INCIDENT_KINDS[incident.kind],
+        record=("incident", incident.pk),
     )
 
 
 def action_events(action: RegulatoryAction) -> list[TimelineEvent]:
-    citations = list(action.citations.all())
-    url = action.get_absolute_url()
+    record = ("action", action.pk)
     events = [
         TimelineEvent(
             action.opened,
             "action",
             action.title,
-            url=url,
-            detail=action.get_kind_display(),
-            citations=citations,
+            links_to=action,
+            detail=ACTION_KINDS[action.kind],
+            record=record,
         )
     ]
     if action.closed and action.closed != action.opened:
@@ -277,9 +312,9 @@ def action_events(action: RegulatoryAction) -> list[TimelineEvent]:
                 action.closed,
                 "action",
                 f"Closed: {action.title}",
-                url=url,
+                links_to=action,
                 detail=action.outcome,
-                citations=citations,
+                record=record,
             )
         )
     return events
@@ -291,7 +326,7 @@ def statement_events(citations) -> list[TimelineEvent]:
             citation.source.published,
             "statement",
             f"{citation.speaker.name}, {citation.speaker.role}, {citation.speaker.organisation}",
-            url=citation.source.get_absolute_url(),
+            links_to=citation.source,
             detail=citation.quote,
             citations=[citation],
         )
@@ -309,28 +344,18 @@ def sort_timeline(events, kind: str | None = None) -> list[TimelineEvent]:
 
 
 def agency_detail_queryset() -> QuerySet[Agency]:
-    """An agency with everything its page shows: uses, incidents, actions, each with citations."""
+    """An agency with what its page shows beyond the timeline's citations (attach_citations)."""
     return (
         Agency.objects.published()
         .select_related("parent")
         .prefetch_related(
             cited(),
-            Prefetch(
-                "uses",
-                queryset=Use.objects.public()
-                .select_related("product__vendor")
-                .prefetch_related(cited()),
-            ),
-            Prefetch(
-                "incidents",
-                queryset=Incident.objects.published().prefetch_related(
-                    cited(), published("vendors", Vendor)
-                ),
-            ),
+            Prefetch("uses", queryset=Use.objects.public().select_related("product__vendor")),
+            published("incidents", Incident),
             Prefetch(
                 "actions",
                 queryset=RegulatoryAction.objects.published().prefetch_related(
-                    cited(), acting_authorities()
+                    acting_authorities()
                 ),
             ),
             published("children", Agency),
@@ -339,18 +364,30 @@ def agency_detail_queryset() -> QuerySet[Agency]:
 
 
 def vendor_detail_queryset() -> QuerySet[Vendor]:
-    """A vendor with its products, incidents and actions, each with citations."""
+    """A vendor with its products (and their citations), incidents and actions."""
     return Vendor.objects.published().prefetch_related(
         cited(),
         Prefetch("products", queryset=Product.objects.published().prefetch_related(cited())),
-        Prefetch("incidents", queryset=Incident.objects.published().prefetch_related(cited())),
-        Prefetch(
-            "actions", queryset=RegulatoryAction.objects.published().prefetch_related(cited())
-        ),
+        published("incidents", Incident),
+        published("actions", RegulatoryAction),
     )
 
 
+def spoken_citations(condition: Q) -> list[Citation]:
+    """Public citations with a speaker, of records already known to be public."""
+    return list(
+        Citation.objects.of_published_record()
+        .filter(condition, speaker__isnull=False)
+        .select_related("source", "speaker")
+    )
+
+
+def records_of(field_name: str, records: Iterable) -> Q:
+    return Q(**{f"{field_name}__in": [record.pk for record in records]})
+
+
 def agency_timeline(agency: Agency) -> list[TimelineEvent]:
+    """Every event of the agency's timeline, without citations: see attach_citations()."""
     uses = agency.uses.all()
     return list(
         chain(
@@ -360,13 +397,11 @@ def agency_timeline(agency: Agency) -> list[TimelineEvent]:
             (incident_event(incident) for incident in agency.incidents.all()),
             chain.from_iterable(action_events(action) for action in agency.actions.all()),
             statement_events(
-                chain(
-                    agency.citations.all(),
-                    chain.from_iterable(use.citations.all() for use in uses),
-                    chain.from_iterable(
-                        incident.citations.all() for incident in agency.incidents.all()
-                    ),
-                    chain.from_iterable(action.citations.all() for action in agency.actions.all()),
+                spoken_citations(
+                    Q(agency=agency)
+                    | records_of("use", uses)
+                    | records_of("incident", agency.incidents.all())
+                    | records_of("action", agency.actions.all())
                 )
             ),
         )
@@ -374,21 +409,47 @@ def agency_timeline(agency: Agency) -> list[TimelineEvent]:
 
 
 def vendor_timeline(vendor: Vendor) -> list[TimelineEvent]:
+    """Every event of the vendor's timeline, without citations: see attach_citations()."""
     return list(
         chain(
             (incident_event(incident) for incident in vendor.incidents.all()),
             chain.from_iterable(action_events(action) for action in vendor.actions.all()),
             statement_events(
-                chain(
-                    vendor.citations.all(),
-                    chain.from_iterable(
-                        incident.citations.all() for incident in vendor.incidents.all()
-                    ),
-                    chain.from_iterable(action.citations.all() for action in vendor.actions.all()),
+                spoken_citations(
+                    Q(vendor=vendor)
+                    | records_of("incident", vendor.incidents.all())
+                    | records_of("action", vendor.actions.all())
                 )
             ),
         )
     )
+
+
+def attach_citations(events: Iterable[TimelineEvent]) -> None:
+    """Give each event its record's public citations: one query for all the events given.
+
+    Called on the events about to be shown (a page of a timeline, a feed), so that an agency
+    with hundreds of facts loads the citations of fifty, not of all of them."""
+    events = [event for event in events if event.record]
+    wanted = defaultdict(set)
+    for event in events:
+        field_name, pk = event.record
+        wanted[field_name].add(pk)
+    if not wanted:
+        return
+    condition = Q()
+    for field_name, pks in wanted.items():
+        condition |= Q(**{f"{field_name}__in": pks})
+    found = defaultdict(list)
+    for citation in (
+        Citation.objects.of_published_record().filter(condition).select_related("source", "speaker")
+    ):
+        for field_name, pks in wanted.items():
+            pk = getattr(citation, f"{field_name}_id")
+            if pk in pks:
+                found[(field_name, pk)].append(citation)
+    for event in events:
+        event.citations = found[event.record]
 
 
 # Dashboard.
@@ -437,26 +498,17 @@ def open_actions(limit: int = 10) -> QuerySet[RegulatoryAction]:
 def latest_events(limit: int = 8) -> list[TimelineEvent]:
     """The newest dated events across the record: a fixed number of queries."""
     uses = (
-        Use.objects.public()
-        .select_related("agency", "product")
-        .prefetch_related(cited())
-        .order_by("-disclosed_on")[:limit]
+        Use.objects.public().select_related("agency", "product").order_by("-disclosed_on")[:limit]
     )
-    incidents = (
-        Incident.objects.published().prefetch_related(cited()).order_by("-disclosed_on")[:limit]
-    )
-    actions = (
-        RegulatoryAction.objects.published()
-        .prefetch_related(cited())
-        .order_by("-opened_on")[:limit]
-    )
+    incidents = Incident.objects.published().order_by("-disclosed_on")[:limit]
+    actions = RegulatoryAction.objects.published().order_by("-opened_on")[:limit]
     events = list(
         chain(
             chain.from_iterable(
                 use_events(
                     use,
                     subject=use.agency.short_name or use.agency.name,
-                    url=use.agency.get_absolute_url(),
+                    links_to=use.agency,
                 )
                 for use in uses
             ),
@@ -464,7 +516,9 @@ def latest_events(limit: int = 8) -> list[TimelineEvent]:
             chain.from_iterable(action_events(action) for action in actions),
         )
     )
-    return [event for event in sort_timeline(events) if event.date][:limit]
+    newest = [event for event in sort_timeline(events) if event.date][:limit]
+    attach_citations(newest)
+    return newest
 
 
 @dataclass
@@ -477,17 +531,40 @@ class EventCounts:
     unplaced: int = 0
 
 
+class YearMonth(Func):
+    """A date's "YYYY-MM", in SQL native to each engine: Django's TruncMonth is a Python
+    function called once per row on SQLite, most of the dashboard's time at scale."""
+
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="substr(%(expressions)s, 1, 7)", **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="to_char(%(expressions)s, 'YYYY-MM')", **extra
+        )
+
+
 def month_counts(queryset: QuerySet, date, precision) -> Counter:
     """How many rows fall in each (first day of month, precision), counted in the database."""
     rows = (
         queryset.annotate(event_date=date, event_precision=precision)
         .exclude(event_date=None)
-        .annotate(month=TruncMonth("event_date"))
+        .annotate(month=YearMonth("event_date"))
         .values("month", "event_precision")
         .annotate(count=Count("pk"))
         .order_by()
     )
-    return Counter({(row["month"], row["event_precision"]): row["count"] for row in rows})
+    return Counter(
+        {
+            (
+                datetime.date(int(row["month"][:4]), int(row["month"][5:7]), 1),
+                row["event_precision"],
+            ): row["count"]
+            for row in rows
+        }
+    )
 
 
 def events_over_time(max_months: int = 36) -> EventCounts:

@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .choices import ActionKind, ActionState, AgencyStatus, Authorisation, UseStatus
-from .dates import PreciseDate
+from .dates import date_range
 
 # (status it gives, test on one use), in order of precedence.
 USE_RULES = (
@@ -56,16 +56,6 @@ class DerivedStatus:
     status: AgencyStatus
     summary: str
     reasons: list[str] = field(default_factory=list)
-
-
-def date_range(start: PreciseDate | None, end: PreciseDate | None) -> str:
-    if start and end:
-        return f"{start} – {end}"
-    if start:
-        return f"from {start}, no end recorded"
-    if end:
-        return f"until {end}"
-    return "dates not known"
 
 
 def describe_use(use) -> str:

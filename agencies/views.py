@@ -132,6 +132,8 @@ def agency_detail(request: HttpRequest, slug: str) -> HttpResponse:
         for participant in action.participants.all()
     }
     vendors = {use.product.vendor for use in agency.uses.all()}  # public uses: vendor published
+    timeline = paginate(request, selectors.sort_timeline(events, kind), TIMELINE_PAGE)
+    selectors.attach_citations(timeline.object_list)
     return render_page(
         request,
         "agencies/agency_detail.html",
@@ -139,7 +141,7 @@ def agency_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "agency": agency,
             "derived": derived,
             # Newest first, 50 a page: an agency with hundreds of facts stays a readable page.
-            "timeline": paginate(request, selectors.sort_timeline(events, kind), TIMELINE_PAGE),
+            "timeline": timeline,
             "timeline_kind": kind,
             "timeline_kind_label": selectors.TIMELINE_KINDS.get(kind, ""),
             "timeline_total": len(events),
@@ -170,15 +172,20 @@ def vendor_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .select_related("agency", "product")
         .order_by("agency__name", "pk")
     )
+    # Two lists page on their own: customers by `page`, the timeline by `timeline_page`.
+    timeline = Paginator(
+        selectors.sort_timeline(selectors.vendor_timeline(vendor)), TIMELINE_PAGE
+    ).get_page(request.GET.get("timeline_page"))
+    selectors.attach_citations(timeline.object_list)
     return render_page(
         request,
         "agencies/vendor_detail.html",
         {
             "vendor": vendor,
             "customers": paginate(request, customers, per_page=50),
-            "timeline": selectors.sort_timeline(selectors.vendor_timeline(vendor)),
+            "timeline": timeline,
         },
-        partial="customers",
+        partial="timeline" if request.htmx.target == "timeline" else "customers",
     )
 
 

@@ -8,7 +8,7 @@ from ninja import Field, NinjaAPI, Query, Router, Schema
 from ninja.pagination import PaginationBase, paginate
 
 from .. import selectors
-from ..models import Product
+from ..models import Agency, Incident, Product, RegulatoryAction, Use
 from . import schemas
 
 api = NinjaAPI(
@@ -79,7 +79,23 @@ def list_agencies(request, filters: Query[schemas.AgencyFilters]):
 
 @agencies.get("/{slug}", response=schemas.AgencyDetail)
 def get_agency(request, slug: str):
-    return get_object_or_404(selectors.agency_detail_queryset(), slug=slug)
+    # What the schema reads: every use with its citations; incidents and actions by slug.
+    queryset = (
+        Agency.objects.published()
+        .select_related("parent")
+        .prefetch_related(
+            selectors.cited(),
+            Prefetch(
+                "uses",
+                queryset=Use.objects.public()
+                .select_related("product__vendor")
+                .prefetch_related(selectors.cited()),
+            ),
+            selectors.published("incidents", Incident),
+            selectors.published("actions", RegulatoryAction),
+        )
+    )
+    return get_object_or_404(queryset, slug=slug)
 
 
 vendors = Router(tags=["vendors"])
