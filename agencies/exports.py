@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.http import HttpRequest, StreamingHttpResponse
-from django.views.decorators.http import require_GET
 
 from . import selectors
+from .decorators import public_page
 from .forms import (
     ActionFilterForm,
     AgencyFilterForm,
@@ -243,7 +243,7 @@ EXPORTS = {
 }
 
 
-@require_GET
+@public_page
 def export_csv(request: HttpRequest, name: str) -> StreamingHttpResponse:
     export = EXPORTS[name]
     filters = export.form(request.GET).valid_values() if export.form else {}

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import exports, feeds, views
+from .decorators import public_page
 
 app_name = "agencies"
 
@@ -19,9 +20,13 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("data/", views.data, name="data"),
     path("changes/", views.changes, name="changes"),
-    path("feeds/events.atom", feeds.EventsFeed(), name="events_feed"),
-    path("agencies/<slug:slug>/feed.atom", feeds.AgencyEventsFeed(), name="agency_feed"),
-    path("vendors/<slug:slug>/feed.atom", feeds.VendorEventsFeed(), name="vendor_feed"),
+    path("feeds/events.atom", public_page(feeds.EventsFeed()), name="events_feed"),
+    path(
+        "agencies/<slug:slug>/feed.atom", public_page(feeds.AgencyEventsFeed()), name="agency_feed"
+    ),
+    path(
+        "vendors/<slug:slug>/feed.atom", public_page(feeds.VendorEventsFeed()), name="vendor_feed"
+    ),
     *(
         path(
             f"{kind}/<slug:slug>/history/",

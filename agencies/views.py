@@ -8,12 +8,12 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url, replace_url
 
 from . import exports, history, selectors
 from .choices import ActionKind, ActionState, IncidentKind
+from .decorators import public_page
 from .forms import ActionFilterForm, AgencyFilterForm, IncidentFilterForm, TimelineFilterForm
 from .models import (
     CITED_FIELDS,
@@ -49,7 +49,7 @@ def render_page(
     return render(request, template, context)
 
 
-@require_GET
+@public_page
 def dashboard(request: HttpRequest) -> HttpResponse:
     statuses = selectors.status_counts()
     return render(
@@ -68,7 +68,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@public_page
 @vary_on_headers("HX-Request")
 def agency_list(request: HttpRequest) -> HttpResponse:
     form = AgencyFilterForm(request.GET)
@@ -119,7 +119,7 @@ def is_refined_search(current_url: str | None, new_params: dict) -> bool:
     return bool(shown_q and new_q) and shown_q != new_q and shown == new
 
 
-@require_GET
+@public_page
 @vary_on_headers("HX-Request")
 def agency_detail(request: HttpRequest, slug: str) -> HttpResponse:
     agency = get_object_or_404(selectors.agency_detail_queryset(), slug=slug)
@@ -156,13 +156,13 @@ def agency_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@public_page
 def vendor_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, selectors.vendor_list())
     return render(request, "agencies/vendor_list.html", {"page": page})
 
 
-@require_GET
+@public_page
 @vary_on_headers("HX-Request")
 def vendor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     vendor = get_object_or_404(selectors.vendor_detail_queryset(), slug=slug)
@@ -189,7 +189,7 @@ def vendor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@public_page
 @vary_on_headers("HX-Request")
 def incident_list(request: HttpRequest) -> HttpResponse:
     filters = IncidentFilterForm(request.GET).valid_values()
@@ -205,7 +205,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@public_page
 def incident_detail(request: HttpRequest, slug: str) -> HttpResponse:
     incident = get_object_or_404(
         Incident.objects.published().prefetch_related(
@@ -218,7 +218,7 @@ def incident_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "agencies/incident_detail.html", {"incident": incident})
 
 
-@require_GET
+@public_page
 @vary_on_headers("HX-Request")
 def action_list(request: HttpRequest) -> HttpResponse:
     filters = ActionFilterForm(request.GET).valid_values()
@@ -240,7 +240,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@public_page
 def action_detail(request: HttpRequest, slug: str) -> HttpResponse:
     action = get_object_or_404(
         RegulatoryAction.objects.published().prefetch_related(
@@ -254,13 +254,13 @@ def action_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "agencies/action_detail.html", {"action": action})
 
 
-@require_GET
+@public_page
 def source_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, selectors.source_list())
     return render(request, "agencies/source_list.html", {"page": page})
 
 
-@require_GET
+@public_page
 def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     source = get_object_or_404(Source.objects.published(), slug=slug)
     citations = source.citations.public().select_related(
@@ -271,7 +271,7 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@public_page
 @vary_on_headers("HX-Request")
 def search(request: HttpRequest) -> HttpResponse:
     query = selectors.clean_query(request.GET.get("q"))
@@ -288,7 +288,7 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@public_page
 def data(request: HttpRequest) -> HttpResponse:
     downloads = [
         {
@@ -302,7 +302,7 @@ def data(request: HttpRequest) -> HttpResponse:
     return render(request, "agencies/data.html", {"downloads": downloads})
 
 
-@require_GET
+@public_page
 def changes(request: HttpRequest) -> HttpResponse:
     return render(request, "agencies/changes.html", {"versions": history.recent_changes()})
 
@@ -316,7 +316,7 @@ HISTORY_MODELS = {
 }
 
 
-@require_GET
+@public_page
 def record_history(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     record = get_object_or_404(HISTORY_MODELS[kind].objects.published(), slug=slug)
     return render(
