@@ -75,8 +75,9 @@ def agency_list(request: HttpRequest) -> HttpResponse:
     values = form.valid_values()
     sort = values.pop("sort", "name")
     vendor_names = dict(Vendor.objects.published().values_list("slug", "name"))
-    if values.get("vendor") not in vendor_names:
-        values.pop("vendor", None)
+    if "vendor" in values and values["vendor"] not in vendor_names:
+        form.ignore("vendor")
+        del values["vendor"]
     page = paginate(request, selectors.filter_agencies(values, sort))
     response = render_page(
         request,
@@ -84,6 +85,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "filters": values,
+            "download_query": urlencode(values),
             "sort": sort,
             "sorts": [
                 ("name", "Name, A–Z"),
@@ -192,11 +194,14 @@ def vendor_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @public_page
 @vary_on_headers("HX-Request")
 def incident_list(request: HttpRequest) -> HttpResponse:
-    filters = IncidentFilterForm(request.GET).valid_values()
+    form = IncidentFilterForm(request.GET)
+    filters = form.valid_values()
     return render_page(
         request,
         "agencies/incident_list.html",
         {
+            "form": form,
+            "download_query": urlencode(filters),
             "page": paginate(request, selectors.incident_list(filters)),
             "kind": filters.get("kind", ""),
             "kinds": IncidentKind.choices,
@@ -221,14 +226,20 @@ def incident_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @public_page
 @vary_on_headers("HX-Request")
 def action_list(request: HttpRequest) -> HttpResponse:
-    filters = ActionFilterForm(request.GET).valid_values()
+    form = ActionFilterForm(request.GET)
+    filters = form.valid_values()
     authority = None
     if filters.get("authority"):
         authority = Authority.objects.published().filter(slug=filters["authority"]).first()
+        if authority is None:  # it would match nothing: show every action, and say why
+            form.ignore("authority")
+            del filters["authority"]
     return render_page(
         request,
         "agencies/action_list.html",
         {
+            "form": form,
+            "download_query": urlencode(filters),
             "page": paginate(request, selectors.action_list(filters)),
             "kind": filters.get("kind", ""),
             "state": filters.get("state", ""),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 import re
 
+import pytest
+
 from agencies import choices
 
 from .factories import make_incident
@@ -38,3 +40,54 @@ def test_incidents_show_the_date_they_are_sorted_by(client, db):
     assert "Made public <time" in html
     # When it happened still shows, named as such.
     assert 'occurred <time datetime="2018-03-01">' in html
+
+
+@pytest.mark.parametrize(
+    ("url", "named"),
+    [
+        ("/actions/?authority=nope", "Authority “nope”"),
+        ("/actions/?kind=bogus&state=open", "Kind “bogus”"),
+        ("/incidents/?kind=bogus", "Kind “bogus”"),
+        ("/agencies/?status=bogus", "Status “bogus”"),
+        ("/agencies/?vendor=no-such-vendor", "Vendor “no-such-vendor”"),
+        ("/agencies/?subdivision=Ontario", "Province or state “Ontario”"),
+    ],
+)
+def test_an_unknown_filter_value_is_ignored_and_the_page_says_so(client, seeded, url, named):
+    path = url.split("?")[0]
+    unfiltered = client.get(path)
+    response = client.get(url)
+    # Ignored, as every list ignores a bad value: the page stays usable, never an error...
+    assert response.status_code == 200
+    # ...but named on the page, so no one takes the list for filtered by it.
+    notice = re.search(r'<p class="notice">(.*?)</p>', response.content.decode(), re.S)
+    assert notice and named in notice.group(1) and "ignored" in notice.group(1)
+    if "&" not in url:
+        assert (
+            response.context["page"].paginator.count == unfiltered.context["page"].paginator.count
+        )
+    assert '<p class="notice">' not in unfiltered.content.decode()
+
+
+def test_an_unknown_authority_lists_every_action_not_none(client, seeded):
+    everything = client.get("/actions/").context["page"].paginator.count
+    assert everything > 0
+    response = client.get("/actions/", {"authority": "nope"})
+    assert response.context["page"].paginator.count == everything
+    assert response.context["authority"] is None
+
+
+def test_the_download_link_carries_only_the_filters_applied(client, seeded):
+    html = client.get("/actions/", {"authority": "nope", "state": "open"}).content.decode()
+    assert 'href="/actions/export.csv?state=open"' in html
+    fragment = client.get(
+        "/incidents/", {"kind": "bogus"}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert '<p class="notice">' in fragment
+    assert 'href="/incidents/export.csv"' in fragment
+
+
+def test_several_ignored_filters_are_named_together(client, seeded):
+    html = client.get("/actions/", {"kind": "bogus", "authority": "nope"}).content.decode()
+    assert "These filters were ignored" in html
+    assert "Kind “bogus”, Authority “nope”" in html
