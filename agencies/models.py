@@ -376,6 +376,7 @@ class Use(Publishable):
             models.Index(
                 fields=["publication", "product", "agency"], name="use_public_customer_idx"
             ),
+            models.Index(fields=["publication", "disclosed_on"], name="use_public_disclosed_idx"),
         ]
         constraints = [
             publication_valid("use"),
@@ -465,6 +466,12 @@ class Incident(Publishable):
     history = HistoricalRecords(m2m_fields=[agencies, vendors])
 
     class Meta(Publishable.Meta):
+        # Lists and the dashboard read the newest first.
+        indexes = [
+            models.Index(
+                fields=["publication", "disclosed_on"], name="incident_public_disclosed_idx"
+            )
+        ]
         ordering = ["-disclosed_on", "-occurred_on", "title"]
         constraints = [
             publication_valid("incident"),
@@ -581,6 +588,10 @@ class RegulatoryAction(Publishable):
     history = HistoricalRecords(m2m_fields=[agencies, vendors])
 
     class Meta(Publishable.Meta):
+        # Lists and the dashboard read the newest first.
+        indexes = [
+            models.Index(fields=["publication", "opened_on"], name="action_public_opened_idx")
+        ]
         ordering = ["-opened_on", "title"]
         verbose_name = "regulatory action"
         constraints = [

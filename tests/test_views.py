@@ -189,6 +189,25 @@ def test_each_filter_option_counts_what_it_would_leave(client, seeded):
     assert "Use ended (2)" in response.content.decode()
 
 
+def test_an_agency_with_two_uses_of_a_vendor_counts_once(client, seeded):
+    vendor = Vendor.objects.get(slug="clearview-ai")
+    agency = f.make_agency(name="Twice Police", country="CA", subdivision="CA-ON")
+    for _ in range(2):
+        f.make_use(agency=agency, product=vendor.products.first(), status="reported")
+    customers = (
+        Use.objects.public().filter(product__vendor=vendor).values("agency").distinct().count()
+    )
+    response = client.get("/agencies/", {"vendor": "clearview-ai", "country": "CA"})
+    facets = {facet.name: facet for facet in response.context["facets"]}
+    vendors = {option.value: option.count for option in facets["vendor"].options}
+    countries = {option.value: option.count for option in facets["country"].options}
+    assert vendors["clearview-ai"] == Agency.objects.filter(
+        country="CA", uses__product__vendor=vendor
+    ).distinct().count()
+    assert sum(countries.values()) == customers
+    assert agency_names(response).count("Twice Police") == 1
+
+
 @pytest.mark.parametrize(
     "query",
     [
