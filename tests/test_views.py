@@ -201,9 +201,10 @@ def test_an_agency_with_two_uses_of_a_vendor_counts_once(client, seeded):
     facets = {facet.name: facet for facet in response.context["facets"]}
     vendors = {option.value: option.count for option in facets["vendor"].options}
     countries = {option.value: option.count for option in facets["country"].options}
-    assert vendors["clearview-ai"] == Agency.objects.filter(
-        country="CA", uses__product__vendor=vendor
-    ).distinct().count()
+    assert (
+        vendors["clearview-ai"]
+        == Agency.objects.filter(country="CA", uses__product__vendor=vendor).distinct().count()
+    )
     assert sum(countries.values()) == customers
     assert agency_names(response).count("Twice Police") == 1
 
