@@ -20,6 +20,8 @@ $(BIN)/.synced: uv.lock pyproject.toml
 run: $(BIN)/.synced
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py seed
+	@# With DEBUG off, pages link to the hashed files collectstatic writes: collect them first.
+	@if [ "$${DJANGO_DEBUG:-1}" = "0" ]; then DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --no-input --verbosity 0; fi
 	@echo
 	@echo "  The tracker is at http://127.0.0.1:$(PORT)/"
 	@echo "  Editors sign in at http://127.0.0.1:$(PORT)/admin/"
