@@ -94,11 +94,18 @@ def clean_query(value: str | None) -> str:
 
 # Agency list: filters, facets, sorting.
 
+# Statuses in the order the rule ranks them (agencies/status.py), not by their codes.
+STATUS_ORDER = {value: rank for rank, value in enumerate(AgencyStatus.values)}
+STATUS_RANK = Case(
+    *(When(status=value, then=rank) for value, rank in STATUS_ORDER.items()),
+    default=len(STATUS_ORDER),
+)
+
 # Each ends with the primary key, so pages never overlap or skip a record.
 AGENCY_SORTS = {
     "name": ("name", "pk"),
     "-name": ("-name", "-pk"),
-    "status": ("status", "name", "pk"),
+    "status": (STATUS_RANK.asc(), "name", "pk"),
     "place": ("country", "subdivision", "name", "pk"),
     "updated": ("-updated_at", "name", "pk"),
 }
@@ -193,6 +200,8 @@ def agency_facets(filters: dict[str, str], vendor_names: dict[str, str]) -> list
             )
             for row in rows
         ]
+        if name == "status":
+            options.sort(key=lambda option: STATUS_ORDER.get(option.value, len(STATUS_ORDER)))
         facets.append(Facet(name=name, label=label, options=options))
     return facets
 

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from agencies import selectors
+from agencies.choices import AgencyStatus
 from agencies.models import Agency, Citation, Incident, RegulatoryAction, Source, Use, Vendor
 
 from . import factories as f
@@ -177,6 +178,18 @@ def test_agency_filters_combine(client, seeded):
         "U.S. Department of Homeland Security",
         "Federal Bureau of Investigation",
     ]
+
+
+def test_statuses_list_and_sort_in_the_rules_order(client, seeded):
+    rule_order = list(AgencyStatus.values)
+    response = client.get("/agencies/")
+    facets = {facet.name: facet for facet in response.context["facets"]}
+    shown = [option.value for option in facets["status"].options]
+    assert len(shown) > 2 and shown == sorted(shown, key=rule_order.index)
+
+    by_status = client.get("/agencies/", {"sort": "status"}).context["page"].object_list
+    ranks = [rule_order.index(agency.status) for agency in by_status]
+    assert len(set(ranks)) > 2 and ranks == sorted(ranks)
 
 
 def test_each_filter_option_counts_what_it_would_leave(client, seeded):
