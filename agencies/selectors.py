@@ -88,6 +88,11 @@ def customer_count() -> Count:
     )
 
 
+def newest(field_name: str):
+    """Newest first, undated last on both engines (PostgreSQL puts NULL first in DESC)."""
+    return F(field_name).desc(nulls_last=True)
+
+
 def clean_query(value: str | None) -> str:
     return (value or "").strip()[:MAX_QUERY_LENGTH]
 
@@ -513,17 +518,19 @@ def open_actions(limit: int = 10) -> QuerySet[RegulatoryAction]:
     return (
         RegulatoryAction.objects.published()
         .filter(state=ActionState.OPEN)
-        .order_by("-opened_on", "title")[:limit]
+        .order_by(newest("opened_on"), "title")[:limit]
     )
 
 
 def latest_events(limit: int = 8) -> list[TimelineEvent]:
     """The newest dated events across the record: a fixed number of queries."""
     uses = (
-        Use.objects.public().select_related("agency", "product").order_by("-disclosed_on")[:limit]
+        Use.objects.public()
+        .select_related("agency", "product")
+        .order_by(newest("disclosed_on"))[:limit]
     )
-    incidents = Incident.objects.published().order_by("-disclosed_on")[:limit]
-    actions = RegulatoryAction.objects.published().order_by("-opened_on")[:limit]
+    incidents = Incident.objects.published().order_by(newest("disclosed_on"))[:limit]
+    actions = RegulatoryAction.objects.published().order_by(newest("opened_on"))[:limit]
     events = list(
         chain(
             chain.from_iterable(
@@ -538,9 +545,9 @@ def latest_events(limit: int = 8) -> list[TimelineEvent]:
             chain.from_iterable(action_events(action) for action in actions),
         )
     )
-    newest = [event for event in sort_timeline(events) if event.date][:limit]
-    attach_citations(newest)
-    return newest
+    latest = [event for event in sort_timeline(events) if event.date][:limit]
+    attach_citations(latest)
+    return latest
 
 
 @dataclass
@@ -716,7 +723,7 @@ def incident_list(filters: dict[str, str]) -> QuerySet[Incident]:
     )
     if filters.get("kind"):
         incidents = incidents.filter(kind=filters["kind"])
-    return incidents.order_by("-disclosed_on", "-occurred_on", "title", "pk")
+    return incidents.order_by(newest("disclosed_on"), newest("occurred_on"), "title", "pk")
 
 
 def action_list(filters: dict[str, str]) -> QuerySet[RegulatoryAction]:
@@ -732,7 +739,7 @@ def action_list(filters: dict[str, str]) -> QuerySet[RegulatoryAction]:
             participants__authority__slug=filters["authority"],
             participants__authority__publication=PUBLISHED,
         )
-    return actions.order_by("-opened_on", "title", "pk")
+    return actions.order_by(newest("opened_on"), "title", "pk")
 
 
 def use_list(filters: dict[str, str]) -> QuerySet[Use]:

@@ -441,3 +441,17 @@ def test_a_customer_with_no_dates_says_so(client, seeded):
     html = client.get("/vendors/clearview-ai/").content.decode()
     row = html[html.index("Undated Police") :].split("</tr>")[0]
     assert "Dates not known" in row and "?" not in row
+
+
+def test_undated_records_come_last_on_every_engine(client, seeded):
+    f.make_incident(title="Undated incident", disclosed_on=None, occurred_on=None)
+    f.make_action(title="Undated action", opened_on=None)
+    incidents = list(client.get("/incidents/", {"page": "last"}).context["page"].object_list)
+    actions = list(client.get("/actions/", {"page": "last"}).context["page"].object_list)
+    assert incidents[-1].title == "Undated incident"
+    assert actions[-1].title == "Undated action"
+    first_incident = client.get("/incidents/").context["page"].object_list[0]
+    assert (
+        first_incident.disclosed_on
+        == Incident.objects.exclude(disclosed_on=None).latest("disclosed_on").disclosed_on
+    )
