@@ -249,14 +249,18 @@ class Agency(Publishable):
         indexes = [
             models.Index(fields=["status", "name"], name="agency_status_name_idx"),
             models.Index(fields=["country", "subdivision"], name="agency_place_idx"),
-            # Every public read filters on publication first: these let the list's default
-            # order and each facet's counts come from an index alone, not the whole table.
+            # Every public read filters on publication first. The list's default order reads
+            # the first; each facet's counts, whatever the other filters, read one of the two
+            # wide ones alone (it holds every facet column), never the table.
             models.Index(fields=["publication", "name"], name="agency_public_name_idx"),
-            models.Index(fields=["publication", "status"], name="agency_public_status_idx"),
             models.Index(
-                fields=["publication", "country", "subdivision"], name="agency_public_place_idx"
+                fields=["publication", "status", "country", "subdivision", "kind"],
+                name="agency_facets_idx",
             ),
-            models.Index(fields=["publication", "kind"], name="agency_public_kind_idx"),
+            models.Index(
+                fields=["publication", "country", "subdivision", "status", "kind"],
+                name="agency_place_facets_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from agencies.synthetic import RealRecordsPresent, Sizes, generate
+from agencies.synthetic import RealRecordsPresent, Sizes, generate, refresh_statistics
 
 
 class Command(BaseCommand):
@@ -37,6 +37,7 @@ class Command(BaseCommand):
             counts = generate(sizes, seed, allow_real=allow_real_data)
         except RealRecordsPresent as error:
             raise CommandError(str(error)) from None
+        refresh_statistics()
         elapsed = time.perf_counter() - started
         summary = ", ".join(f"{count:,} {name}" for name, count in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Made {summary} in {elapsed:.1f} s."))
