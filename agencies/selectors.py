@@ -25,13 +25,11 @@ from django.db.models.functions import Coalesce
 
 from . import search
 from .choices import (
-    ActionKind,
     ActionState,
     AgencyKind,
     AgencyStatus,
     DatePrecision,
     IncidentKind,
-    UseStatus,
 )
 from .dates import PreciseDate
 from .models import (
@@ -48,6 +46,7 @@ from .models import (
     Vendor,
 )
 from .places import COUNTRIES, SUBDIVISIONS, place_name
+from .status import ACTION_KINDS, USE_STATUSES
 
 MAX_QUERY_LENGTH = 200
 
@@ -265,8 +264,6 @@ class TimelineEvent:
 
 # Labels looked up once: get_FOO_display() costs more than the rest of building an event.
 INCIDENT_KINDS = dict(IncidentKind.choices)
-ACTION_KINDS = dict(ActionKind.choices)
-USE_STATUSES = dict(UseStatus.choices)
 
 TIMELINE_KINDS = {
     "use": "Use",

@@ -39,6 +39,12 @@ USE_RULES = (
     (AgencyStatus.DENIED, lambda use: use.status == UseStatus.DENIED),
 )
 
+# Labels looked up once: get_FOO_display() costs more than the rest of a reason, and an
+# agency may have hundreds.
+USE_STATUSES = dict(UseStatus.choices)
+ACTION_KINDS = dict(ActionKind.choices)
+ACTION_STATES = dict(ActionState.choices)
+
 ACTION_PHRASES = {
     (ActionKind.ORDER, None): "ordered stopped",
     (ActionKind.BAN, None): "banned",
@@ -59,7 +65,7 @@ class DerivedStatus:
 
 
 def describe_use(use) -> str:
-    label = UseStatus(use.status).label
+    label = USE_STATUSES[use.status]
     if use.status in (UseStatus.TRIAL, UseStatus.CONFIRMED):
         label = "Trial or testing" if use.status == UseStatus.TRIAL else "Confirmed use"
     if use.authorisation == Authorisation.UNAUTHORISED:
@@ -107,8 +113,8 @@ def derive_status(uses: Iterable, actions: Iterable) -> DerivedStatus:
         if phrase and phrase not in parts:
             parts.append(phrase)
         when = f", {action.opened}" if action.opened else ""
-        state = action.get_state_display().lower()
-        reasons.append(f"{action.get_kind_display()}: {action.title} ({state}{when})")
+        state = ACTION_STATES[action.state].lower()
+        reasons.append(f"{ACTION_KINDS[action.kind]}: {action.title} ({state}{when})")
     return DerivedStatus(status=status, summary="; ".join(parts), reasons=reasons)
 
 
