@@ -10,9 +10,11 @@ The indexes are made by migration 0004 from the definitions below, so query and 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
@@ -113,6 +115,22 @@ def ranked(queryset: QuerySet, query: str, order_by: str) -> QuerySet:
 
 
 # The index definitions, applied by migrations/0004_full_text_search.py.
+
+
+@contextmanager
+def joins_as_written() -> Iterator[None]:
+    """Run the queries inside with PostgreSQL joining tables in the order the query names them.
+
+    A public citation is checked against the nine kinds of record it may cite: fifteen joined
+    tables, whose order PostgreSQL's planner spent 80 ms choosing, against 13 ms to run the
+    query. The order as written (the citation, then each record by primary key) is the one it
+    chose anyway; SET LOCAL keeps the change to this transaction. SQLite plans as written."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL join_collapse_limit = 1")
+        yield
 
 
 def create_indexes(schema_editor) -> None:

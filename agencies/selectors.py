@@ -700,6 +700,12 @@ def search_records(query: str, limit: int = 20) -> dict[str, list]:
     """Every kind of published record matching the query (agencies/search.py), by kind."""
     if not search.words(query):
         return {}
+    with search.joins_as_written():
+        quotes = list(
+            search.ranked(
+                Citation.objects.public().select_related("source", "speaker"), query, "quote"
+            )[:limit]
+        )
     return {
         "agencies": list(search.ranked(Agency.objects.published(), query, "name")[:limit]),
         "vendors": list(search.ranked(Vendor.objects.published(), query, "name")[:limit]),
@@ -708,11 +714,7 @@ def search_records(query: str, limit: int = 20) -> dict[str, list]:
             search.ranked(RegulatoryAction.objects.published(), query, "title")[:limit]
         ),
         "sources": list(search.ranked(Source.objects.published(), query, "title")[:limit]),
-        "quotes": list(
-            search.ranked(
-                Citation.objects.public().select_related("source", "speaker"), query, "quote"
-            )[:limit]
-        ),
+        "quotes": quotes,
     }
 
 

@@ -86,13 +86,20 @@ def add_more_data() -> None:
         toronto.save()
 
 
+# Transaction control, not reads: a savepoint, or the planner setting of search.joins_as_written()
+# on PostgreSQL. Left out, so both engines pin the same count.
+TRANSACTION_CONTROL = re.compile(
+    r"^(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT|SET LOCAL)\b"
+)
+
+
 def count_queries(client, url: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
         if response.streaming:  # a download runs its queries as it streams
             b"".join(response.streaming_content)
     assert response.status_code == 200, url
-    return len(queries)
+    return sum(not TRANSACTION_CONTROL.match(query["sql"]) for query in queries)
 
 
 @pytest.mark.parametrize(("url", "expected"), PAGES.items())
