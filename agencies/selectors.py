@@ -539,10 +539,13 @@ def open_actions(limit: int = 10) -> QuerySet[RegulatoryAction]:
 
 def latest_events(limit: int = 8) -> list[TimelineEvent]:
     """The newest dated events across the record: a fixed number of queries."""
+    # Uses by when they were made public; those never made public would sort last anyway, and
+    # leaving them out lets PostgreSQL read the newest straight from an index.
     uses = (
         Use.objects.public()
+        .exclude(disclosed_on=None)
         .select_related("agency", "product")
-        .order_by(newest("disclosed_on"))[:limit]
+        .order_by("-disclosed_on")[:limit]
     )
     incidents = Incident.objects.published().order_by(newest("disclosed_on"))[:limit]
     actions = RegulatoryAction.objects.published().order_by(newest("opened_on"))[:limit]
