@@ -380,7 +380,9 @@ class Use(Publishable):
             models.Index(
                 fields=["publication", "product", "agency"], name="use_public_customer_idx"
             ),
+            models.Index(fields=["publication", "started_on"], name="use_public_started_idx"),
             models.Index(fields=["publication", "disclosed_on"], name="use_public_disclosed_idx"),
+            models.Index(fields=["publication", "ended_on"], name="use_public_ended_idx"),
         ]
         constraints = [
             publication_valid("use"),
@@ -470,11 +472,14 @@ class Incident(Publishable):
     history = HistoricalRecords(m2m_fields=[agencies, vendors])
 
     class Meta(Publishable.Meta):
-        # Lists and the dashboard read the newest first.
+        # Lists and the dashboard's latest events read the newest first.
         indexes = [
             models.Index(
                 fields=["publication", "disclosed_on"], name="incident_public_disclosed_idx"
-            )
+            ),
+            models.Index(
+                fields=["publication", "occurred_on"], name="incident_public_occurred_idx"
+            ),
         ]
         ordering = ["-disclosed_on", "-occurred_on", "title"]
         constraints = [
@@ -592,9 +597,10 @@ class RegulatoryAction(Publishable):
     history = HistoricalRecords(m2m_fields=[agencies, vendors])
 
     class Meta(Publishable.Meta):
-        # Lists and the dashboard read the newest first.
+        # Lists and the dashboard's latest events read the newest first.
         indexes = [
-            models.Index(fields=["publication", "opened_on"], name="action_public_opened_idx")
+            models.Index(fields=["publication", "opened_on"], name="action_public_opened_idx"),
+            models.Index(fields=["publication", "closed_on"], name="action_public_closed_idx"),
         ]
         ordering = ["-opened_on", "title"]
         verbose_name = "regulatory action"

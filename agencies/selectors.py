@@ -537,18 +537,38 @@ def open_actions(limit: int = 10) -> QuerySet[RegulatoryAction]:
     )
 
 
+def newest_each(queryset: QuerySet, limit: int, dates: dict[str, dict]) -> list:
+    """The records among the `limit` newest by each of their dates (each with its own filter),
+    once each. A record's events are dated by these, so the newest events are among them; each
+    date reads its own index, where ordering by the newest of several would sort every row."""
+    found = {}
+    for field_name, condition in dates.items():
+        newest_first = (
+            queryset.filter(**condition)
+            .exclude(**{field_name: None})
+            .order_by(f"-{field_name}", "-pk")[:limit]
+        )
+        for record in newest_first:
+            found.setdefault(record.pk, record)
+    return list(found.values())
+
+
 def latest_events(limit: int = 8) -> list[TimelineEvent]:
     """The newest dated events across the record: a fixed number of queries."""
-    # Uses by when they were made public; those never made public would sort last anyway, and
-    # leaving them out lets PostgreSQL read the newest straight from an index.
-    uses = (
-        Use.objects.public()
-        .exclude(disclosed_on=None)
-        .select_related("agency", "product")
-        .order_by("-disclosed_on")[:limit]
+    uses = newest_each(
+        Use.objects.public().select_related("agency", "product"),
+        limit,
+        {"started_on": {}, "disclosed_on": {}, "ended_on": {}},
     )
-    incidents = Incident.objects.published().order_by(newest("disclosed_on"))[:limit]
-    actions = RegulatoryAction.objects.published().order_by(newest("opened_on"))[:limit]
+    # An incident is dated by when it happened, or else when it came out (Incident.date).
+    incidents = newest_each(
+        Incident.objects.published(),
+        limit,
+        {"occurred_on": {}, "disclosed_on": {"occurred_on": None}},
+    )
+    actions = newest_each(
+        RegulatoryAction.objects.published(), limit, {"opened_on": {}, "closed_on": {}}
+    )
     events = list(
         chain(
             chain.from_iterable(

@@ -19,7 +19,7 @@ HX = {"HX-Request": "true"}
 
 # Every public page and the number of queries it runs, whatever the amount of data.
 PAGES = {
-    "/": 12,
+    "/": 16,
     "/agencies/": 8,
     "/agencies/?status=ended&country=CA&subdivision=CA-ON&kind=regional_police"
     "&vendor=clearview-ai&q=peel&sort=-name": 8,
@@ -39,7 +39,7 @@ PAGES = {
     "/agencies/toronto-police-service/history/": 2,
     "/sources/ctv-2020-02-26-clearview-breach/history/": 2,
     # Downloads and feeds: one query per 2,000 rows streamed, per prefetched relation.
-    "/feeds/events.atom": 4,
+    "/feeds/events.atom": 8,
     "/agencies/toronto-police-service/feed.atom": 9,
     "/vendors/clearview-ai/feed.atom": 8,
     "/agencies/export.csv?status=ended": 1,
@@ -462,3 +462,29 @@ def test_undated_records_come_last_on_every_engine(client, seeded):
         first_incident.disclosed_on
         == Incident.objects.exclude(disclosed_on=None).latest("disclosed_on").disclosed_on
     )
+
+
+def test_latest_events_include_a_use_known_only_by_when_it_began(client, seeded):
+    newest = Use.objects.exclude(started_on=None).order_by("-started_on").first()
+    later = newest.started_on + datetime.timedelta(days=400)
+    f.make_use(
+        agency=f.make_agency(name="Late Starter Police"),
+        product=newest.product,
+        started_on=later,
+        disclosed_on=None,
+    )
+    titles = [event.title for event in selectors.latest_events()]
+    assert titles[0].startswith("Late Starter Police began using")
+
+
+def test_latest_events_date_incidents_and_actions_as_their_timelines_do(client, seeded):
+    soon = datetime.date(2031, 1, 1)
+    for day in range(1, 11):  # more than a page of newer openings and disclosures
+        f.make_incident(disclosed_on=datetime.date(2030, 1, day))
+        f.make_action(opened_on=datetime.date(2030, 1, day))
+    f.make_incident(title="Happened, never disclosed", occurred_on=soon, disclosed_on=None)
+    f.make_action(
+        title="Long closed", state="closed", opened_on=datetime.date(2001, 1, 1), closed_on=soon
+    )
+    titles = [event.title for event in selectors.latest_events()][:2]
+    assert sorted(titles) == ["Closed: Long closed", "Happened, never disclosed"]
