@@ -63,7 +63,9 @@ def test_every_seed_record_cites_the_article_with_a_quote(seeded, model):
 
 def test_facts_the_article_does_not_report_cite_the_reports_that_do(seeded):
     for model, slugs in NOT_IN_THE_ARTICLE.items():
-        for record in model.objects.filter(slug__in=slugs):
+        records = model.objects.filter(slug__in=slugs)
+        assert len(records) == len(slugs)
+        for record in records:
             assert record.citations.exclude(source__slug=ARTICLE).exists()
             assert not record.citations.filter(source__slug=ARTICLE).exists()
 
