@@ -89,7 +89,7 @@ def add_more_data() -> None:
 # Transaction control, not reads: a savepoint, or the planner setting of search.joins_as_written()
 # on PostgreSQL. Left out, so both engines pin the same count.
 TRANSACTION_CONTROL = re.compile(
-    r"^(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT|SET LOCAL)\b"
+    r"^(BEGIN|COMMIT|SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT|SET LOCAL)\b"
 )
 
 
