@@ -387,7 +387,10 @@ class SourceAdmin(SpreadsheetImport, PublishableAdmin):
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_on"
     fieldsets = [
-        (None, {"fields": ["title", "slug", "publisher", "kind", "author", "url"]}),
+        (
+            None,
+            {"fields": ["title", "title_supplied", "slug", "publisher", "kind", "author", "url"]},
+        ),
         (
             "Date",
             {

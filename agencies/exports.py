@@ -206,6 +206,7 @@ EXPORTS = {
         [
             Column("slug"),
             Column("title"),
+            Column("title_supplied"),
             Column("publisher"),
             Column("kind"),
             Column("author"),

@@ -30,7 +30,7 @@ class EventsFeed(Feed):
 
     def item_description(self, event) -> str:
         sources = "; ".join(
-            f"{citation.source.publisher}, “{citation.source.title}”"
+            f"{citation.source.publisher}, {citation.source.cited_title}"
             for citation in event.citations
         )
         parts = [event.detail, f"Sources: {sources}." if sources else ""]

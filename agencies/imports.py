@@ -62,6 +62,7 @@ class SourceResource(RecordResource):
         fields = [
             "slug",
             "title",
+            "title_supplied",
             "publisher",
             "kind",
             "author",

@@ -723,6 +723,12 @@ class Source(Publishable):
     """A document that facts come from."""
 
     title = models.CharField(max_length=300)
+    title_supplied = models.BooleanField(
+        "title written here",
+        default=False,
+        help_text="Tick when the title describes the source because its own headline is not "
+        "recorded: it is then shown in square brackets, never in quotation marks as if quoted.",
+    )
     slug = models.SlugField(max_length=200)
     publisher = models.CharField(max_length=200)
     kind = models.CharField(
@@ -773,6 +779,16 @@ class Source(Publishable):
 
     def get_absolute_url(self) -> str:
         return reverse("agencies:source_detail", args=[self.slug])
+
+    @property
+    def shown_title(self) -> str:
+        """The title as a heading shows it: a supplied one in brackets, as citations do."""
+        return f"[{self.title}]" if self.title_supplied else self.title
+
+    @property
+    def cited_title(self) -> str:
+        """The title as a citation shows it: a headline quoted, a supplied one in brackets."""
+        return self.shown_title if self.title_supplied else f"“{self.title}”"
 
 
 # The records a citation can support, each a nullable foreign key: exactly one is set.

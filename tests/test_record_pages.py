@@ -29,3 +29,27 @@ def test_cite_this_ends_the_title_with_one_period(client, db, name, cited):
 def test_cite_this_keeps_a_title_s_question_mark_alone(client, db):
     line = cite_this(client, make_incident(title="Who approved the trial?"))
     assert "“Who approved the trial?”" in line
+
+
+def test_a_supplied_title_is_bracketed_never_quoted_as_a_headline(client, db):
+    from .factories import make_agency, make_citation, make_source
+
+    headline = make_source(title="Police used app", publisher="Daily Example")
+    described = make_source(
+        title="Report on the police's use of the app", publisher="Weekly Example"
+    )
+    described.title_supplied = True
+    described.save()
+    agency = make_agency(name="Example Police", slug="example-police")
+    make_citation(source=headline, agency=agency, quote="One.")
+    make_citation(source=described, agency=agency, quote="Two.")
+
+    html = client.get("/agencies/example-police/").content.decode()
+    assert "Daily Example, “Police used app”" in html
+    assert "Weekly Example, [Report on the police&#x27;s use of the app]" in html
+    assert "“Report on the police" not in html
+
+    page = client.get(described.get_absolute_url()).content.decode()
+    assert "<h1>[Report on the police&#x27;s use of the app]</h1>" in page
+    assert "its own headline is not recorded" in page
+    assert "its own headline" not in client.get(headline.get_absolute_url()).content.decode()

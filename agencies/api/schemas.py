@@ -273,6 +273,9 @@ class ActionDetail(ActionOut, Cited):
 class SourceOut(Linked):
     slug: str
     title: str
+    title_supplied: bool = Field(
+        description="The title describes the source; its own headline is not recorded."
+    )
     publisher: str
     kind: str
     author: str
