@@ -54,6 +54,7 @@ class CitationInline(admin.StackedInline):
     """Citations shown on the record they support; the foreign key says which."""
 
     model = Citation
+    view_on_site = False  # the record it cites has the link, at the top
     formset = CitationFormSet
     extra = 0
     min_num = 0
@@ -70,6 +71,7 @@ class PersonCitationInline(CitationInline):
 class UseInline(admin.TabularInline):
     model = Use
     extra = 0
+    view_on_site = False  # a use's page is its agency's, linked at the top when published
     fields = [
         "product",
         "status",
@@ -92,6 +94,7 @@ class ActionAuthorityInline(admin.TabularInline):
 class ProductInline(admin.TabularInline):
     model = Product
     extra = 0
+    view_on_site = False  # a product's page is its vendor's, linked at the top when published
     prepopulated_fields = {"slug": ["name"]}
     show_change_link = True
 
@@ -126,6 +129,12 @@ class PublishableAdmin(RecordAdmin):
         if not self.has_publish_permission(request):
             readonly.append("publication")
         return readonly
+
+    def view_on_site(self, obj) -> str | None:
+        # A draft has no public page yet: the link would lead to "Not found".
+        if obj.is_published and hasattr(obj, "get_absolute_url"):
+            return obj.get_absolute_url()
+        return None
 
     def has_publish_permission(self, request) -> bool:
         codename = get_permission_codename("publish", self.opts)

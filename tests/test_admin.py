@@ -85,3 +85,10 @@ def test_view_on_site_links_to_the_public_page(editor_client):
     toronto = Agency.objects.get(slug="toronto-police-service")
     page = editor_client.get(admin_url(Agency, "change", toronto.pk)).content.decode()
     assert "View on site" in page
+
+
+def test_a_draft_offers_no_view_on_site_link(editor_client):
+    toronto = Agency.objects.get(slug="toronto-police-service")
+    Agency.objects.filter(pk=toronto.pk).update(publication="draft")
+    page = editor_client.get(admin_url(Agency, "change", toronto.pk)).content.decode()
+    assert "View on site" not in page
