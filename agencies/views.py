@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.vary import vary_on_headers
@@ -34,6 +34,17 @@ TIMELINE_PAGE = 50
 def wants_fragment(request: HttpRequest) -> bool:
     # A history-restore request wants the whole page even though htmx sends HX-Request.
     return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def without_empty_parameters(request: HttpRequest) -> HttpResponseRedirect | None:
+    """A filter form sent without JavaScript carries every field, the empty ones too: send the
+    browser to the same view's address without them, short enough to share and cite."""
+    if request.htmx:
+        return None
+    filled = [(name, value) for name, values in request.GET.lists() for value in values if value]
+    if len(filled) == sum(len(values) for _, values in request.GET.lists()):
+        return None
+    return HttpResponseRedirect(f"{request.path}?{urlencode(filled)}" if filled else request.path)
 
 
 def paginate(request: HttpRequest, items, per_page: int = PAGE_SIZE) -> Page:
@@ -71,6 +82,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @public_page
 @vary_on_headers("HX-Request")
 def agency_list(request: HttpRequest) -> HttpResponse:
+    if redirect := without_empty_parameters(request):
+        return redirect
     form = AgencyFilterForm(request.GET)
     values = form.valid_values()
     sort = values.pop("sort", "name")
@@ -194,6 +207,8 @@ def vendor_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @public_page
 @vary_on_headers("HX-Request")
 def incident_list(request: HttpRequest) -> HttpResponse:
+    if redirect := without_empty_parameters(request):
+        return redirect
     form = IncidentFilterForm(request.GET)
     filters = form.valid_values()
     return render_page(
@@ -226,6 +241,8 @@ def incident_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @public_page
 @vary_on_headers("HX-Request")
 def action_list(request: HttpRequest) -> HttpResponse:
+    if redirect := without_empty_parameters(request):
+        return redirect
     form = ActionFilterForm(request.GET)
     filters = form.valid_values()
     authority = None

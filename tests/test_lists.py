@@ -91,3 +91,30 @@ def test_several_ignored_filters_are_named_together(client, seeded):
     html = client.get("/actions/", {"kind": "bogus", "authority": "nope"}).content.decode()
     assert "These filters were ignored" in html
     assert "Kind “bogus”, Authority “nope”" in html
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "clean"),
+    [
+        (
+            "/agencies/",
+            "?q=&status=ended&country=&subdivision=&kind=&vendor=&sort=",
+            "?status=ended",
+        ),
+        ("/agencies/", "?q=&status=&country=", ""),
+        ("/incidents/", "?kind=", ""),
+        ("/actions/", "?kind=&state=closed&authority=", "?state=closed"),
+    ],
+)
+def test_a_form_sent_without_javascript_lands_on_the_address_without_empty_fields(
+    client, seeded, path, query, clean
+):
+    response = client.get(path + query)
+    assert response.status_code == 302
+    assert response["Location"] == path + clean
+    assert client.get(path + clean).status_code == 200
+
+
+def test_htmx_requests_with_empty_fields_are_answered_in_place(client, seeded):
+    response = client.get("/agencies/?q=&status=ended", headers={"HX-Request": "true"})
+    assert response.status_code == 200
