@@ -488,3 +488,14 @@ def test_latest_events_date_incidents_and_actions_as_their_timelines_do(client, 
     )
     titles = [event.title for event in selectors.latest_events()][:2]
     assert sorted(titles) == ["Closed: Long closed", "Happened, never disclosed"]
+
+
+def test_the_timeline_offers_only_kinds_it_has(client, seeded):
+    agency = f.make_agency(name="Quiet Police", slug="quiet-police")
+    f.make_incident(disclosed_on=datetime.date(2021, 1, 1)).agencies.add(agency)
+    html = client.get("/agencies/quiet-police/").content.decode()
+    assert "Incident (1)" in html
+    assert "Regulatory action (0)" not in html and "Statement (0)" not in html
+    # A kind asked for by address still shows, marked, even when it has nothing.
+    chosen = client.get("/agencies/quiet-police/", {"kind": "statement"}).content.decode()
+    assert 'aria-current="true">Statement (0)' in chosen
