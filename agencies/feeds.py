@@ -62,10 +62,7 @@ class AgencyEventsFeed(EventsFeed):
         return agency.get_absolute_url()
 
     def items(self, agency: Agency):
-        dated = [event for event in selectors.agency_timeline(agency) if event.date]
-        newest = selectors.sort_timeline(dated)[:FEED_SIZE]
-        selectors.attach_citations(newest)
-        return newest
+        return selectors.newest_dated(selectors.agency_timeline(agency), FEED_SIZE)
 
 
 class VendorEventsFeed(EventsFeed):
@@ -79,7 +76,4 @@ class VendorEventsFeed(EventsFeed):
         return vendor.get_absolute_url()
 
     def items(self, vendor: Vendor):
-        dated = [event for event in selectors.vendor_timeline(vendor) if event.date]
-        newest = selectors.sort_timeline(dated)[:FEED_SIZE]
-        selectors.attach_citations(newest)
-        return newest
+        return selectors.newest_dated(selectors.vendor_timeline(vendor), FEED_SIZE)

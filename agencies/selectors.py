@@ -467,6 +467,13 @@ def vendor_timeline(vendor: Vendor) -> list[TimelineEvent]:
     )
 
 
+def newest_dated(events: Iterable[TimelineEvent], limit: int) -> list[TimelineEvent]:
+    """The `limit` newest dated events, with their citations: what a feed or a digest shows."""
+    newest = sort_timeline([event for event in events if event.date])[:limit]
+    attach_citations(newest)
+    return newest
+
+
 def attach_citations(events: Iterable[TimelineEvent]) -> None:
     """Give each event its record's public citations: one query for all the events given.
 
@@ -583,9 +590,7 @@ def latest_events(limit: int = 8) -> list[TimelineEvent]:
             chain.from_iterable(action_events(action) for action in actions),
         )
     )
-    latest = [event for event in sort_timeline(events) if event.date][:limit]
-    attach_citations(latest)
-    return latest
+    return newest_dated(events, limit)
 
 
 @dataclass
