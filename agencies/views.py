@@ -39,17 +39,19 @@ def wants_fragment(request: HttpRequest) -> bool:
 def without_empty_parameters(request: HttpRequest) -> HttpResponseRedirect | None:
     """A filter form sent without JavaScript carries every field, the empty ones too: send the
     browser to the same view's address without them, short enough to share and cite."""
-    if request.htmx:
-        return None
-    filled = [(name, value) for name, values in request.GET.lists() for value in values if value]
-    if len(filled) == sum(len(values) for _, values in request.GET.lists()):
+    given = [(name, value) for name, values in request.GET.lists() for value in values]
+    filled = [(name, value) for name, value in given if value]
+    if request.htmx or len(filled) == len(given):
         return None
     return HttpResponseRedirect(f"{request.path}?{urlencode(filled)}" if filled else request.path)
 
 
-def paginate(request: HttpRequest, items, per_page: int = PAGE_SIZE) -> Page:
-    """A page of items; a page number that is not a number or past the end gives a real page."""
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+def paginate(
+    request: HttpRequest, items, per_page: int = PAGE_SIZE, *, param: str = "page"
+) -> Page:
+    """A page of items; a page number that is not a number or past the end gives a real page.
+    `param` names the page's parameter, for a page that pages two lists."""
+    return Paginator(items, per_page).get_page(request.GET.get(param))
 
 
 def render_page(
@@ -188,9 +190,12 @@ def vendor_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("agency__name", "pk")
     )
     # Two lists page on their own: customers by `page`, the timeline by `timeline_page`.
-    timeline = Paginator(
-        selectors.sort_timeline(selectors.vendor_timeline(vendor)), TIMELINE_PAGE
-    ).get_page(request.GET.get("timeline_page"))
+    timeline = paginate(
+        request,
+        selectors.sort_timeline(selectors.vendor_timeline(vendor)),
+        TIMELINE_PAGE,
+        param="timeline_page",
+    )
     selectors.attach_citations(timeline.object_list)
     return render_page(
         request,
