@@ -101,3 +101,11 @@ class Publication(models.TextChoices):
 
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"
+
+
+# Labels by value, built once: get_FOO_display() per row costs more than the rest of building a
+# timeline event or a status reason, and an agency may have hundreds.
+USE_STATUS_LABELS = dict(UseStatus.choices)
+INCIDENT_KIND_LABELS = dict(IncidentKind.choices)
+ACTION_KIND_LABELS = dict(ActionKind.choices)
+ACTION_STATE_LABELS = dict(ActionState.choices)

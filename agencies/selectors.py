@@ -25,11 +25,13 @@ from django.db.models.functions import Coalesce
 
 from . import search
 from .choices import (
+    ACTION_KIND_LABELS,
+    INCIDENT_KIND_LABELS,
+    USE_STATUS_LABELS,
     ActionState,
     AgencyKind,
     AgencyStatus,
     DatePrecision,
-    IncidentKind,
 )
 from .dates import PreciseDate
 from .models import (
@@ -46,7 +48,6 @@ from .models import (
     Vendor,
 )
 from .places import COUNTRIES, SUBDIVISIONS, place_name
-from .status import ACTION_KINDS, USE_STATUSES
 
 MAX_QUERY_LENGTH = 200
 
@@ -262,9 +263,6 @@ class TimelineEvent:
         return self.date.sort_key() if self.date else (None,)
 
 
-# Labels looked up once: get_FOO_display() costs more than the rest of building an event.
-INCIDENT_KINDS = dict(IncidentKind.choices)
-
 TIMELINE_KINDS = {
     "use": "Use",
     "incident": "Incident",
@@ -285,7 +283,7 @@ def use_events(use: Use, *, subject: str, links_to=None) -> list[TimelineEvent]:
                 use.started,
                 "use",
                 f"{subject} began using {product}",
-                detail=USE_STATUSES[use.status],
+                detail=USE_STATUS_LABELS[use.status],
                 links_to=links_to,
                 record=record,
             )
@@ -296,7 +294,7 @@ def use_events(use: Use, *, subject: str, links_to=None) -> list[TimelineEvent]:
                 use.disclosed,
                 "use",
                 f"Use of {product} by {subject} made public",
-                detail=USE_STATUSES[use.status],
+                detail=USE_STATUS_LABELS[use.status],
                 links_to=links_to,
                 record=record,
             )
@@ -307,7 +305,7 @@ def use_events(use: Use, *, subject: str, links_to=None) -> list[TimelineEvent]:
                 use.ended,
                 "use",
                 f"{subject} stopped using {product}",
-                detail=USE_STATUSES[use.status],
+                detail=USE_STATUS_LABELS[use.status],
                 links_to=links_to,
                 record=record,
             )
@@ -317,7 +315,7 @@ def use_events(use: Use, *, subject: str, links_to=None) -> list[TimelineEvent]:
             TimelineEvent(
                 None,
                 "use",
-                f"{subject}: {USE_STATUSES[use.status].lower()} of {product}",
+                f"{subject}: {USE_STATUS_LABELS[use.status].lower()} of {product}",
                 links_to=links_to,
                 record=record,
             )
@@ -331,7 +329,7 @@ def incident_event(incident: Incident) -> TimelineEvent:
         "incident",
         incident.title,
         links_to=incident,
-        detail=INCIDENT_KINDS[incident.kind],
+        detail=INCIDENT_KIND_LABELS[incident.kind],
         record=("incident", incident.pk),
     )
 
@@ -344,7 +342,7 @@ def action_events(action: RegulatoryAction) -> list[TimelineEvent]:
             "action",
             action.title,
             links_to=action,
-            detail=ACTION_KINDS[action.kind],
+            detail=ACTION_KIND_LABELS[action.kind],
             record=record,
         )
     ]

@@ -26,7 +26,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .choices import ActionKind, ActionState, AgencyStatus, Authorisation, UseStatus
+from .choices import (
+    ACTION_KIND_LABELS,
+    ACTION_STATE_LABELS,
+    USE_STATUS_LABELS,
+    ActionKind,
+    ActionState,
+    AgencyStatus,
+    Authorisation,
+    UseStatus,
+)
 from .dates import date_range
 
 # (status it gives, test on one use), in order of precedence.
@@ -38,12 +47,6 @@ USE_RULES = (
     (AgencyStatus.REPORTED, lambda use: use.status == UseStatus.REPORTED),
     (AgencyStatus.DENIED, lambda use: use.status == UseStatus.DENIED),
 )
-
-# Labels looked up once: get_FOO_display() costs more than the rest of a reason, and an
-# agency may have hundreds.
-USE_STATUSES = dict(UseStatus.choices)
-ACTION_KINDS = dict(ActionKind.choices)
-ACTION_STATES = dict(ActionState.choices)
 
 ACTION_PHRASES = {
     (ActionKind.ORDER, None): "ordered stopped",
@@ -65,7 +68,7 @@ class DerivedStatus:
 
 
 def describe_use(use) -> str:
-    label = USE_STATUSES[use.status]
+    label = USE_STATUS_LABELS[use.status]
     if use.status in (UseStatus.TRIAL, UseStatus.CONFIRMED):
         label = "Trial or testing" if use.status == UseStatus.TRIAL else "Confirmed use"
     if use.authorisation == Authorisation.UNAUTHORISED:
@@ -113,8 +116,8 @@ def derive_status(uses: Iterable, actions: Iterable) -> DerivedStatus:
         if phrase and phrase not in parts:
             parts.append(phrase)
         when = f", {action.opened}" if action.opened else ""
-        state = ACTION_STATES[action.state].lower()
-        reasons.append(f"{ACTION_KINDS[action.kind]}: {action.title} ({state}{when})")
+        state = ACTION_STATE_LABELS[action.state].lower()
+        reasons.append(f"{ACTION_KIND_LABELS[action.kind]}: {action.title} ({state}{when})")
     return DerivedStatus(status=status, summary="; ".join(parts), reasons=reasons)
 
 
