@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
 
 GENERATION_KEY = "public-pages:generation"
 
@@ -69,10 +70,21 @@ def page_key(request) -> str:
         "HX-History-Restore-Request", ""
     )
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"public-pages:{current_generation()}:{fragment}:{path}"
+    return f"public-pages:{fragment}:{path}"
+
+
+def generation_and_entry(key: str) -> tuple[str, tuple | None]:
+    """The current generation and the page stored under key, in one cache round trip."""
+    if generation_in_file():
+        return current_generation(), cache.get(key)
+    found = cache.get_many([GENERATION_KEY, key])
+    return found.get(GENERATION_KEY) or new_generation(), found.get(key)
 
 
 class PublicPageCacheMiddleware:
+    """An entry is (generation, headers, body): one written before the latest write is stale,
+    and the next visitor's fresh page replaces it under the same key."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -80,14 +92,17 @@ class PublicPageCacheMiddleware:
         if not self.cacheable_request(request):
             return self.get_response(request)
         key = page_key(request)
-        cached = cache.get(key)
-        if cached is not None:
-            cached["X-Cache"] = "hit"
-            return cached
+        generation, entry = generation_and_entry(key)
+        if entry is not None and entry[0] == generation:
+            _, headers, body = entry
+            response = HttpResponse(body, headers=headers)
+            response["X-Cache"] = "hit"
+            return response
         response = self.get_response(request)
         if self.cacheable_response(response):
+            entry = (generation, dict(response.items()), response.content)
+            cache.set(key, entry, cache_seconds())
             response["X-Cache"] = "miss"
-            cache.set(key, response, cache_seconds())
         return response
 
     def cacheable_request(self, request) -> bool:
