@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 
@@ -53,6 +54,9 @@ def invalidate(**kwargs) -> None:
     """Every cached page is stale: the next request of each renders afresh."""
     if cache_seconds():
         new_generation()
+        # A page rendered between the write and its commit shows the old data under the new
+        # generation: move on again once the write is visible to every reader.
+        transaction.on_commit(new_generation)
 
 
 def record_changed(sender, **kwargs) -> None:

@@ -106,3 +106,17 @@ def test_workers_with_their_own_memory_agree_through_the_stamp(seeded, settings,
     after = Path(settings.PAGE_CACHE_STAMP).read_text()  # what every other worker reads
     assert after != before
     assert page_cache.current_generation() == after
+
+
+def test_the_generation_moves_again_when_the_write_commits(
+    seeded, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """Another worker may render the old page after the save and before the commit."""
+    from agencies import page_cache
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
+    settings.PAGE_CACHE_STAMP = str(tmp_path / "stamp")
+    with django_capture_on_commit_callbacks(execute=True):
+        Agency.objects.get(slug="toronto-police-service").save()
+        at_save = page_cache.current_generation()
+    assert page_cache.current_generation() != at_save
