@@ -8,9 +8,13 @@ class AgenciesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import signals  # noqa: F401  (connects the status receivers)
-        from .page_cache import connect_invalidation
+        from . import (
+            page_cache,
+            signals,  # noqa: F401  (connects the status receivers)
+            summaries,
+        )
         from .roles import ensure_roles
 
         post_migrate.connect(ensure_roles, sender=self)
-        connect_invalidation()
+        page_cache.connect_invalidation()
+        summaries.connect_invalidation()

@@ -261,6 +261,12 @@ class Agency(Publishable):
                 fields=["publication", "country", "subdivision", "status", "kind"],
                 name="agency_place_facets_idx",
             ),
+            # Most agencies have no parent, so the whole-column index tells SQLite's planner
+            # that "children of X" are thousands and it scans by name instead; this one,
+            # holding only agencies with a parent, tells it the truth.
+            models.Index(
+                fields=["parent"], condition=Q(parent__isnull=False), name="agency_parent_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -884,3 +890,21 @@ class Citation(Timestamped):
             if getattr(self, f"{field}_id") is not None:
                 return getattr(self, field)
         return None
+
+
+class Summary(models.Model):
+    """A site-wide figure (the dashboard's counts, the agency list's facets without filters),
+    kept once computed so a page reads one row instead of counting 20,000 agencies. Every write
+    to the record moves the generation (agencies/summaries.py); an older row is recomputed."""
+
+    key = models.CharField(max_length=100, primary_key=True)
+    value = models.JSONField()
+    generation = models.CharField(max_length=32)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "summaries"
+        default_permissions = ()  # kept by the site, never edited
+
+    def __str__(self) -> str:
+        return self.key

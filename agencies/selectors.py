@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from functools import partial
 from itertools import chain
 
 from django.db.models import (
@@ -48,6 +49,7 @@ from .models import (
     Vendor,
 )
 from .places import COUNTRIES, SUBDIVISIONS, place_name
+from .summaries import summaries
 
 MAX_QUERY_LENGTH = 200
 
@@ -175,8 +177,20 @@ def agency_filter_q(filters: dict[str, str], *, skip: str | None = None) -> Q:
     return condition
 
 
+FACETS = (
+    ("status", "Status"),
+    ("country", "Country"),
+    ("subdivision", "Province or state"),
+    ("kind", "Kind"),
+    ("vendor", "Vendor"),
+)
+
+
 def agency_facets(filters: dict[str, str], vendor_names: dict[str, str]) -> list[Facet]:
-    """Each filter's options with how many agencies choosing it would leave: one query a facet."""
+    """Each filter's options with how many agencies choosing it would leave: one query a facet.
+
+    A facet's counts ignore its own choice, so a facet with no other filter chosen counts the
+    whole record: the same for every visitor, it is read from the summary table."""
     labels = {
         "status": dict(AgencyStatus.choices),
         "kind": dict(AgencyKind.choices),
@@ -184,49 +198,57 @@ def agency_facets(filters: dict[str, str], vendor_names: dict[str, str]) -> list
         "country": COUNTRIES,
         "subdivision": SUBDIVISIONS,
     }
+    sitewide = summaries(
+        **{
+            f"facet:{name}": partial(facet_counts, name, {})
+            for name, _ in FACETS
+            if not any(value for other, value in filters.items() if other != name)
+        }
+    )
     facets = []
-    for name, label, column in (
-        ("status", "Status", "status"),
-        ("country", "Country", "country"),
-        ("subdivision", "Province or state", "subdivision"),
-        ("kind", "Kind", "kind"),
-        ("vendor", "Vendor", "vendor"),
-    ):
-        agencies = Agency.objects.published().filter(agency_filter_q(filters, skip=name))
-        if name == "vendor":
-            # Customers, through published uses of published vendors. Read from the uses with
-            # the agencies as a subquery: SQLite then reads an index, not a join per use.
-            rows = (
-                Use.objects.filter(
-                    publication=PUBLISHED,
-                    product__vendor__publication=PUBLISHED,
-                    agency__in=agencies.values("pk"),
-                )
-                .values(vendor=F("product__vendor__slug"))
-                .annotate(count=Count("agency", distinct=True))
-                .order_by("vendor")
-            )
-        else:
-            rows = (
-                agencies.exclude(**{f"{column}__isnull": True})
-                .exclude(**{column: ""})
-                .values(column)
-                .annotate(count=Count("pk"))
-                .order_by(column)
-            )
+    for name, label in FACETS:
+        key = f"facet:{name}"
+        counts = sitewide[key] if key in sitewide else facet_counts(name, filters)
         options = [
             FacetOption(
-                value=row[column],
-                label=labels.get(name, {}).get(row[column], row[column]),
-                count=row["count"],
-                selected=filters.get(name) == row[column],
+                value=value,
+                label=labels[name].get(value, value),
+                count=count,
+                selected=filters.get(name) == value,
             )
-            for row in rows
+            for value, count in counts
         ]
         if name == "status":
             options.sort(key=lambda option: STATUS_ORDER.get(option.value, len(STATUS_ORDER)))
         facets.append(Facet(name=name, label=label, options=options))
     return facets
+
+
+def facet_counts(name: str, filters: dict[str, str]) -> list[tuple[str, int]]:
+    """(value, agencies) for each value of one facet, under every filter but its own."""
+    agencies = Agency.objects.published().filter(agency_filter_q(filters, skip=name))
+    if name == "vendor":
+        # Customers, through published uses of published vendors. Read from the uses with
+        # the agencies as a subquery: SQLite then reads an index, not a join per use.
+        rows = (
+            Use.objects.filter(
+                publication=PUBLISHED,
+                product__vendor__publication=PUBLISHED,
+                agency__in=agencies.values("pk"),
+            )
+            .values_list(F("product__vendor__slug"))
+            .annotate(count=Count("agency", distinct=True))
+            .order_by(F("product__vendor__slug"))
+        )
+    else:
+        rows = (
+            agencies.exclude(**{f"{name}__isnull": True})
+            .exclude(**{name: ""})
+            .values_list(name)
+            .annotate(count=Count("pk"))
+            .order_by(name)
+        )
+    return list(rows)
 
 
 def filter_agencies(filters: dict[str, str], sort: str) -> QuerySet[Agency]:
@@ -502,6 +524,18 @@ def attach_citations(events: Iterable[TimelineEvent]) -> None:
 # Dashboard.
 
 
+def dashboard_figures() -> dict:
+    """The dashboard's site-wide counts, read from the summary table (one query once stored)."""
+    figures = summaries(
+        statuses=status_counts,
+        places=place_counts,
+        vendors=vendors_by_customers,
+        events=lambda: asdict(events_over_time()),
+    )
+    figures["events"] = EventCounts(**figures["events"])
+    return figures
+
+
 def status_counts() -> list[tuple[str, str, int]]:
     counts = dict(
         Agency.objects.published().values_list("status").annotate(n=Count("pk")).order_by()
@@ -526,12 +560,16 @@ def place_counts() -> list[dict]:
     ]
 
 
-def vendors_by_customers(limit: int = 10) -> QuerySet[Vendor]:
-    return (
+def vendors_by_customers(limit: int = 10) -> list[dict]:
+    vendors = (
         Vendor.objects.published()
         .annotate(customer_count=customer_count())
         .order_by("-customer_count", "name")[:limit]
     )
+    return [
+        {"name": v.name, "url": v.get_absolute_url(), "customer_count": v.customer_count}
+        for v in vendors
+    ]
 
 
 def open_actions(limit: int = 10) -> QuerySet[RegulatoryAction]:

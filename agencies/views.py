@@ -64,19 +64,16 @@ def render_page(
 
 @public_page
 def dashboard(request: HttpRequest) -> HttpResponse:
-    statuses = selectors.status_counts()
+    figures = selectors.dashboard_figures()
     return render(
         request,
         "agencies/dashboard.html",
-        {
-            "total": sum(count for _, _, count in statuses),
-            "statuses": statuses,
-            "places": selectors.place_counts(),
+        figures
+        | {
+            "total": sum(count for _, _, count in figures["statuses"]),
             "latest_events": selectors.latest_events(),
-            "vendors": selectors.vendors_by_customers(),
             "open_actions": selectors.open_actions(),
-            "events": (events := selectors.events_over_time()),
-            "bars": selectors.chart_bars(events.buckets),
+            "bars": selectors.chart_bars(figures["events"].buckets),
         },
     )
 

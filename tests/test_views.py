@@ -19,8 +19,8 @@ HX = {"HX-Request": "true"}
 
 # Every public page and the number of queries it runs, whatever the amount of data.
 PAGES = {
-    "/": 16,
-    "/agencies/": 8,
+    "/": 10,
+    "/agencies/": 4,
     "/agencies/?status=ended&country=CA&subdivision=CA-ON&kind=regional_police"
     "&vendor=clearview-ai&q=peel&sort=-name": 8,
     "/agencies/toronto-police-service/": 9,
@@ -104,8 +104,12 @@ def count_queries(client, url: str) -> int:
 
 @pytest.mark.parametrize(("url", "expected"), PAGES.items())
 def test_each_page_runs_a_fixed_number_of_queries(client, seeded, url, expected):
+    # The first visit after a write also computes the site-wide summaries (tests/test_summaries.py);
+    # what is pinned is what every later visit costs.
+    client.get(url)
     assert count_queries(client, url) == expected
     add_more_data()
+    client.get(url)
     assert count_queries(client, url) == expected
 
 

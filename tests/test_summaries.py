@@ -1,0 +1,91 @@
+"""Site-wide figures kept in the summary table: the same as a fresh count, recomputed after
+every write whichever way it is made, and never kept when computed across a write."""
+
+import pytest
+
+from agencies import selectors
+from agencies.choices import AgencyStatus, Publication
+from agencies.models import Agency, Summary, Vendor
+from agencies.summaries import summaries
+
+from . import factories as f
+from .test_views import count_queries
+
+pytestmark = pytest.mark.django_db
+
+
+def confirmed_agencies(client) -> int:
+    statuses = client.get("/").context["statuses"]
+    return next(count for value, _, count in statuses if value == AgencyStatus.CONFIRMED)
+
+
+def test_the_dashboard_counts_a_new_agency_on_the_next_visit(client, seeded):
+    before = confirmed_agencies(client)
+    assert confirmed_agencies(client) == before  # the second visit reads the stored figure
+    f.make_use(agency=f.make_agency(name="Newtown Police"), status="confirmed")
+    assert confirmed_agencies(client) == before + 1
+
+
+def test_unpublishing_a_vendor_leaves_its_customers_off_the_dashboard(client, seeded):
+    assert "/vendors/clearview-ai/" in [v["url"] for v in client.get("/").context["vendors"]]
+    clearview = Vendor.objects.get(slug="clearview-ai")
+    clearview.publication = Publication.DRAFT
+    clearview.save()
+    assert "/vendors/clearview-ai/" not in [v["url"] for v in client.get("/").context["vendors"]]
+
+
+def test_a_write_costs_one_recount_then_none(client, seeded):
+    client.get("/")
+    stored = count_queries(client, "/")
+    Agency.objects.filter(slug="toronto-police-service").get().save()
+    recount = count_queries(client, "/")
+    # Statuses, places, vendors, four event counts, and the write of the new figures.
+    assert recount == stored + 8
+    assert count_queries(client, "/") == stored
+
+
+def test_stored_facets_are_the_facets_a_fresh_count_gives(client, seeded):
+    client.get("/agencies/")
+    stored = client.get("/agencies/").context["facets"]
+    vendor_names = dict(Vendor.objects.published().values_list("slug", "name"))
+    for facet in stored:
+        fresh = selectors.facet_counts(facet.name, {})
+        assert [(o.value, o.count) for o in facet.options] == sorted(
+            fresh,
+            key=lambda row: selectors.STATUS_ORDER.get(row[0], 99) if facet.name == "status" else 0,
+        )
+        assert all(o.label for o in facet.options)
+    assert {o.value for o in stored[-1].options} <= set(vendor_names)
+
+
+def test_a_filtered_facet_is_counted_live_but_its_own_counts_are_stored(client, seeded):
+    client.get("/agencies/?status=ended")
+    facets = {
+        facet.name: facet for facet in client.get("/agencies/?status=ended").context["facets"]
+    }
+    # Choosing a status leaves the status facet's own counts site-wide: stored.
+    assert Summary.objects.filter(key="facet:status").exists()
+    ended = {o.value: o.count for o in facets["country"].options}
+    assert ended == dict(selectors.facet_counts("country", {"status": "ended"}))
+
+
+def test_a_figure_computed_while_a_write_commits_is_recomputed(seeded):
+    def count_during_a_write():
+        # Another request's write lands while this one counts.
+        Agency.objects.filter(slug="toronto-police-service").get().save()
+        return "counted before the write"
+
+    assert summaries(figure=count_during_a_write) == {"figure": "counted before the write"}
+    assert summaries(figure=lambda: "counted after") == {"figure": "counted after"}
+    assert summaries(figure=lambda: "not needed") == {"figure": "counted after"}
+
+
+def test_a_draft_leaves_the_stored_figures_alone_until_published(client, seeded):
+    before = confirmed_agencies(client)
+    draft = f.make_agency(name="Draft Police", publication=Publication.DRAFT)
+    f.make_use(agency=draft, status="confirmed")
+    assert confirmed_agencies(client) == before
+    draft = Agency.objects.get(pk=draft.pk)  # with the status its published use gave it
+    draft.publication = Publication.PUBLISHED
+    draft.save()
+    assert confirmed_agencies(client) == before + 1
