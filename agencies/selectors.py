@@ -855,4 +855,10 @@ def citation_list(filters: dict[str, str]) -> QuerySet[Citation]:
         citations = citations.filter(
             Q(agency__slug=filters["agency"]) | Q(use__agency__slug=filters["agency"])
         )
-    return citations.order_by("source__published_on", "pk")
+    # Each source's citations together, so the order follows the source date index.
+    return citations.order_by("source__published_on", "source_id", "pk")
+
+
+def public_citation_count() -> int:
+    """How many citations the public sees: checking every one's record takes a scan."""
+    return summaries(citations=lambda: Citation.objects.public().count())["citations"]

@@ -8,7 +8,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from agencies.exports import EXPORTS, neutralise
-from agencies.models import Incident, RegulatoryAction, Source, Vendor
+from agencies.models import Citation, Incident, RegulatoryAction, Source, Vendor
 
 from . import factories as f
 
@@ -107,6 +107,22 @@ def test_the_api_takes_the_pages_filters_and_pages_stably(client, seeded):
     ids = [item["id"] for item in first["items"] + second["items"]]
     assert len(ids) == len(set(ids)) == 20  # no overlap between pages
     assert second["previous"].endswith("page=1&page_size=10") or "page=1" in second["previous"]
+
+
+def test_the_citation_count_is_stored_but_follows_every_write(client, seeded):
+    def count() -> int:
+        return client.get("/api/v1/citations").json()["count"]
+
+    public = Citation.objects.public().count()
+    assert count() == count() == public
+    source = Source.objects.get(slug="ctv-2020-02-26-clearview-breach")
+    quoted_here = source.citations.count()
+    assert quoted_here > 0
+    source.publication = "draft"
+    source.save()
+    assert count() == public - quoted_here
+    items = client.get("/api/v1/citations", {"page_size": 200}).json()["items"]
+    assert len(items) == public - quoted_here
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -23,6 +24,14 @@ api = NinjaAPI(
 )
 
 
+@dataclass
+class Counted:
+    """A list whose length is already known (a stored site-wide figure): paging skips counting."""
+
+    queryset: QuerySet
+    count: int
+
+
 class Pages(PaginationBase):
     """Page-numbered, with links to the neighbouring pages; the order is fixed per list."""
 
@@ -39,9 +48,12 @@ class Pages(PaginationBase):
         items: list[Any]
 
     def paginate_queryset(
-        self, queryset: QuerySet, pagination: Input, request: HttpRequest, **params
+        self, queryset: QuerySet | Counted, pagination: Input, request: HttpRequest, **params
     ):
-        count = queryset.count()
+        if isinstance(queryset, Counted):
+            queryset, count = queryset.queryset, queryset.count
+        else:
+            count = queryset.count()
         size = pagination.page_size
         pages = max(1, math.ceil(count / size))
         number = pagination.page
@@ -178,7 +190,9 @@ citations = Router(tags=["citations"])
 @citations.get("", response=list[schemas.CitationOut])
 @paginate(Pages)
 def list_citations(request, filters: Query[schemas.CitationFilters]):
-    return selectors.citation_list(filters_of(filters))
+    values = filters_of(filters)
+    citations = selectors.citation_list(values)
+    return citations if values else Counted(citations, selectors.public_citation_count())
 
 
 for prefix, router in [
