@@ -125,7 +125,8 @@ class AgencyQuerySet(PublishableQuerySet):
         """Prefetches what the status rule reads: published uses (with products) and actions."""
         return self.prefetch_related(
             models.Prefetch(
-                "uses", queryset=Use.objects.published().select_related("product__vendor")
+                "uses",
+                queryset=Use.objects.of_published_vendor().select_related("product__vendor"),
             ),
             models.Prefetch("actions", queryset=RegulatoryAction.objects.published()),
         )
@@ -135,14 +136,18 @@ PUBLISHED = choices.Publication.PUBLISHED
 
 
 class UseQuerySet(PublishableQuerySet):
-    def public(self) -> UseQuerySet:
-        """Uses the public may see: the use, its agency, product and vendor all published."""
+    def of_published_vendor(self) -> UseQuerySet:
+        """Published uses of a published product of a published vendor: the facts an agency's
+        status follows, whether or not the agency itself is published yet."""
         return self.filter(
             publication=PUBLISHED,
-            agency__publication=PUBLISHED,
             product__publication=PUBLISHED,
             product__vendor__publication=PUBLISHED,
         )
+
+    def public(self) -> UseQuerySet:
+        """Uses the public may see: the use, its agency, product and vendor all published."""
+        return self.of_published_vendor().filter(agency__publication=PUBLISHED)
 
 
 class CitationQuerySet(models.QuerySet):

@@ -23,7 +23,7 @@ from .models import (
     Use,
     Vendor,
 )
-from .status import refresh_agency_status
+from .status import refresh_agency_statuses
 
 PUBLISHABLE_MODELS = (
     Agency,
@@ -59,11 +59,7 @@ def seed_fixture_paths() -> list[Path]:
 @transaction.atomic
 def refresh_all_statuses() -> int:
     """Derive every agency's status afresh; returns how many agencies were updated."""
-    count = 0
-    for agency in Agency.objects.all().iterator():
-        refresh_agency_status(agency)
-        count += 1
-    return count
+    return refresh_agency_statuses(Agency.objects.all())
 
 
 @transaction.atomic

@@ -1,11 +1,39 @@
-"""Keep each agency's derived status current whichever way its uses or actions change:
-admin, a service, a shell. Fixture loading (raw saves) is followed by `refresh_statuses`."""
+"""Keep each agency's derived status current whichever way its facts change: its uses and
+actions, the publication of a product or vendor it uses, or a save of the agency itself; from
+admin, a service or a shell. Fixture loading (raw saves) is followed by `refresh_statuses`."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
-from .models import Agency, RegulatoryAction, Use
-from .status import refresh_agency_status
+from .models import Agency, Product, RegulatoryAction, Use, Vendor
+from .status import refresh_agency_status, refresh_agency_statuses
+
+
+@receiver(post_save, sender=Agency)
+def agency_saved(sender, instance: Agency, raw: bool = False, **kwargs) -> None:
+    # The form that saved it may have been opened before a use changed: derive, never keep.
+    if not raw:
+        refresh_agency_status(instance)
+
+
+@receiver(pre_save, sender=Product)
+@receiver(pre_save, sender=Vendor)
+def remember_publication(sender, instance, raw: bool = False, **kwargs) -> None:
+    if not raw and instance.pk is not None:
+        instance._publication_before = (
+            sender.objects.filter(pk=instance.pk).values_list("publication", flat=True).first()
+        )
+
+
+@receiver(post_save, sender=Product)
+@receiver(post_save, sender=Vendor)
+def vendor_published_or_withdrawn(sender, instance, raw: bool = False, **kwargs) -> None:
+    """Its uses now count towards their agencies' statuses, or no longer do."""
+    before = getattr(instance, "_publication_before", instance.publication)
+    if raw or before == instance.publication:
+        return
+    uses = Use.objects.filter(**{"product" if sender is Product else "product__vendor": instance})
+    refresh_agency_statuses(Agency.objects.filter(pk__in=uses.values("agency")))
 
 
 @receiver(post_save, sender=Use)

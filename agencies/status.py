@@ -127,7 +127,7 @@ def refresh_agency_status(agency) -> DerivedStatus:
 
     # The public status follows published facts only: a draft changes nothing until published.
     derived = derive_status(
-        Use.objects.published().filter(agency=agency).select_related("product__vendor"),
+        Use.objects.of_published_vendor().filter(agency=agency).select_related("product__vendor"),
         agency.actions.published(),
     )
     Agency.objects.filter(pk=agency.pk).update(
@@ -135,3 +135,20 @@ def refresh_agency_status(agency) -> DerivedStatus:
     )
     agency.status, agency.status_summary = derived.status, derived.summary
     return derived
+
+
+def refresh_agency_statuses(agencies) -> int:
+    """Recompute and store the status of many agencies at once, such as every customer of a
+    vendor just published or withdrawn; returns how many."""
+    from .models import Agency
+
+    batch = []
+    for agency in agencies.for_status().iterator(chunk_size=BATCH):
+        derived = derive_status(agency.uses.all(), agency.actions.all())
+        agency.status, agency.status_summary = derived.status, derived.summary
+        batch.append(agency)
+    Agency.objects.bulk_update(batch, ["status", "status_summary"], batch_size=BATCH)
+    return len(batch)
+
+
+BATCH = 1000

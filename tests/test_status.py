@@ -19,7 +19,7 @@ def status_of(agency: Agency) -> tuple[str, str]:
 
 def test_an_agency_with_no_uses_has_no_known_use():
     agency = f.make_agency()
-    assert status_of(agency) == (AgencyStatus.NO_KNOWN_USE, "")  # nothing derived yet
+    assert status_of(agency) == (AgencyStatus.NO_KNOWN_USE, "No known use")  # derived on save
     f.make_use(agency=agency, status="denied").delete()
     assert status_of(agency) == (AgencyStatus.NO_KNOWN_USE, "No known use")
 
@@ -118,3 +118,40 @@ def test_an_undated_action_sorts_after_dated_ones():
         status_of(agency)[1]
         == "Confirmed use, dates not known; under investigation; ordered stopped"
     )
+
+
+def test_a_use_of_an_unpublished_vendor_leaves_the_status_until_the_vendor_is_published(client):
+    """The stored status, which lists and the dashboard show, follows public facts only: the
+    same the agency's own page derives its status from."""
+    vendor = f.make_vendor(publication="draft")
+    agency = f.make_agency()
+    f.make_use(agency=agency, product=f.make_product(vendor=vendor), status="confirmed")
+    assert status_of(agency)[0] == AgencyStatus.NO_KNOWN_USE
+    page = client.get(agency.get_absolute_url()).context["derived"]
+    assert page.status == AgencyStatus.NO_KNOWN_USE
+
+    vendor.publication = "published"
+    vendor.save()
+    assert status_of(agency)[0] == AgencyStatus.CONFIRMED
+    vendor.publication = "draft"
+    vendor.save()
+    assert status_of(agency)[0] == AgencyStatus.NO_KNOWN_USE
+
+
+def test_a_draft_product_counts_only_once_published():
+    product = f.make_product(publication="draft")
+    agency = f.make_agency()
+    f.make_use(agency=agency, product=product, status="confirmed")
+    assert status_of(agency)[0] == AgencyStatus.NO_KNOWN_USE
+    product.publication = "published"
+    product.save()
+    assert status_of(agency)[0] == AgencyStatus.CONFIRMED
+
+
+def test_saving_an_agency_loaded_before_its_use_changed_keeps_the_derived_status():
+    agency = f.make_agency()
+    stale = Agency.objects.get(pk=agency.pk)  # an editor's form, opened before the use was added
+    f.make_use(agency=agency, status="confirmed")
+    stale.summary = "An edited summary."
+    stale.save()
+    assert status_of(agency)[0] == AgencyStatus.CONFIRMED
