@@ -1,0 +1,70 @@
+"""Each benchmarked page timed in process, without a server or the page cache: where its time
+goes (SQL or Python) and how many queries it runs. For comparing two versions of the code on
+the same data; `make bench` is the measure under load.
+
+    .venv/bin/python bench/pages.py                   # bench/bench.sqlite3, as make bench builds
+    DATABASE_URL=postgres://… .venv/bin/python bench/pages.py --repeat 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTROL = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "SET LOCAL")  # transaction control
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=10, help="Timed requests a page.")
+    parser.add_argument("paths", nargs="*", help="Pages to time (default: the benchmark's).")
+    options = parser.parse_args()
+
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'bench' / 'bench.sqlite3'}")
+    os.environ |= {
+        "DJANGO_SETTINGS_MODULE": "tracker.settings",
+        "DJANGO_DEBUG": "0",
+        "PUBLIC_PAGE_CACHE_SECONDS": "0",
+        "DJANGO_ALLOWED_HOSTS": "testserver",
+    }
+    sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from run import PAGES
+
+    pages = [(path, path) for path in options.paths] or [
+        (name, path) for name, path, kind in PAGES if kind != "csv"
+    ]
+    call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG off: hashed names
+    client = Client()
+    print(f"{connection.vendor}, {options.repeat} requests a page, median")
+    print(f"{'page':40} {'ms':>7} {'SQL ms':>7} {'queries':>7}")
+    for name, path in pages:
+        client.get(path)  # the first visit after a write recounts the stored summaries
+        wall, sql = [], []
+        for _ in range(options.repeat):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get(path)
+                wall.append(time.perf_counter() - started)
+            assert response.status_code == 200, (path, response.status_code)
+            sql.append(sum(float(query["time"]) for query in queries.captured_queries))
+            count = sum(not query["sql"].startswith(CONTROL) for query in queries)
+        print(
+            f"{name[:40]:40} {statistics.median(wall) * 1000:7.1f} "
+            f"{statistics.median(sql) * 1000:7.1f} {count:7}"
+        )
+
+
+if __name__ == "__main__":
+    main()
