@@ -140,11 +140,6 @@ def agency_detail(request: HttpRequest, slug: str) -> HttpResponse:
     kind = TimelineFilterForm(request.GET).valid_kind()
     events = selectors.agency_timeline(agency)
     derived = derive_status(agency.uses.all(), agency.actions.all())
-    authorities = {
-        participant.authority
-        for action in agency.actions.all()
-        for participant in action.participants.all()
-    }
     vendors = {use.product.vendor for use in agency.uses.all()}  # public uses: vendor published
     timeline = paginate(request, selectors.sort_timeline(events, kind), TIMELINE_PAGE)
     selectors.attach_citations(timeline.object_list)
@@ -164,7 +159,7 @@ def agency_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 for key, label in selectors.TIMELINE_KINDS.items()
             ],
             "vendors": sorted(vendors, key=lambda vendor: vendor.name),
-            "authorities": sorted(authorities, key=lambda authority: authority.name),
+            "authorities": selectors.authorities_acting_on(agency),
         },
         partial="fragment",
     )

@@ -40,7 +40,7 @@ PAGES = {
     "/sources/ctv-2020-02-26-clearview-breach/history/": 2,
     # Downloads and feeds: one query per 2,000 rows streamed, per prefetched relation.
     "/feeds/events.atom": 8,
-    "/agencies/toronto-police-service/feed.atom": 9,
+    "/agencies/toronto-police-service/feed.atom": 8,
     "/vendors/clearview-ai/feed.atom": 8,
     "/agencies/export.csv?status=ended": 1,
     "/uses/export.csv": 1,
