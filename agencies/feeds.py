@@ -30,8 +30,10 @@ class EventsFeed(Feed):
 
     def item_description(self, event) -> str:
         sources = "; ".join(
-            f"{citation.source.publisher}, {citation.source.cited_title}"
-            for citation in event.citations
+            dict.fromkeys(  # each source once, however many of its quotes back the event
+                f"{citation.source.publisher}, {citation.source.cited_title}"
+                for citation in event.citations
+            )
         )
         parts = [event.detail, f"Sources: {sources}." if sources else ""]
         return " ".join(part for part in parts if part)
@@ -49,6 +51,9 @@ class EventsFeed(Feed):
 
     def item_pubdate(self, event) -> datetime.datetime:
         return datetime.datetime.combine(event.date.value, datetime.time(), tzinfo=datetime.UTC)
+
+    # Atom requires <updated> on every entry: an event is not revised, only its record is.
+    item_updateddate = item_pubdate
 
 
 class AgencyEventsFeed(EventsFeed):

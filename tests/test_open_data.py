@@ -130,6 +130,8 @@ def test_the_citation_count_is_stored_but_follows_every_write(client, seeded):
     [
         "/api/v1/agencies?status=not-a-status",
         "/api/v1/agencies?page=0",
+        "/api/v1/agencies?page=99999999999999999999",
+        "/api/v1/citations?page=1000001",
         "/api/v1/agencies?page=abc",
         "/api/v1/agencies?page_size=100000",
         "/api/v1/agencies?country=Canada",
@@ -165,6 +167,11 @@ def test_feeds_carry_dated_events_with_stable_ids(client, seeded):
     ids = [entry.find(f"{ATOM}id").text for entry in everything]
     assert len(ids) == len(set(ids))
     assert all(i.startswith("tag:") for i in ids)
+    # RFC 4287: every entry has an <updated>; each source is named once in its summary.
+    assert all(entry.find(f"{ATOM}updated") is not None for entry in everything)
+    for entry in everything:
+        named = entry.find(f"{ATOM}summary").text.split("Sources: ")[-1].rstrip(".").split("; ")
+        assert len(named) == len(set(named))
     toronto = feed_entries(client, "/agencies/toronto-police-service/feed.atom")
     titles = [entry.find(f"{ATOM}title").text for entry in toronto]
     assert "5 Feb 2020: TPS stopped using Clearview AI image search tool" in titles

@@ -53,3 +53,26 @@ def test_a_supplied_title_is_bracketed_never_quoted_as_a_headline(client, db):
     assert "<h1>[Report on the police&#x27;s use of the app]</h1>" in page
     assert "its own headline is not recorded" in page
     assert "its own headline" not in client.get(headline.get_absolute_url()).content.decode()
+
+
+def test_a_fact_counts_its_sources_not_its_quotes():
+    from types import SimpleNamespace
+
+    from agencies.templatetags.pages import sources_summary
+
+    def cited(*source_ids):
+        return [SimpleNamespace(source_id=source_id) for source_id in source_ids]
+
+    assert sources_summary(cited(1)) == "1 source"
+    assert sources_summary(cited(1, 2)) == "2 sources"
+    assert sources_summary(cited(1, 1, 1)) == "3 citations from 1 source"
+    assert sources_summary(cited(1, 1, 2)) == "3 citations from 2 sources"
+
+
+def test_a_citation_without_a_quote_or_a_link_says_so(client, seeded):
+    from agencies.models import Citation
+
+    citation = Citation.objects.filter(quote="", source__url="", action__isnull=False).first()
+    page = client.get(citation.action.get_absolute_url()).content.decode()
+    assert "No quote recorded; the source supports:" in page
+    assert "no link recorded" in page

@@ -32,11 +32,15 @@ class Counted:
     count: int
 
 
+MAX_PAGE = 1_000_000
+
+
 class Pages(PaginationBase):
     """Page-numbered, with links to the neighbouring pages; the order is fixed per list."""
 
     class Input(Schema):
-        page: int = Field(1, ge=1)
+        # Bounded, so an absurd page number is a 422, never an offset the database refuses.
+        page: int = Field(1, ge=1, le=MAX_PAGE)
         page_size: int = Field(50, ge=1, le=200)
 
     class Output(Schema):

@@ -1,4 +1,5 @@
-"""Links between the pages of a list, for pages that page more than one list."""
+"""Small helpers for the public pages: links between the pages of a list, and how many
+sources back a fact."""
 
 from __future__ import annotations
 
@@ -14,3 +15,15 @@ def page_query(context, param: str, number: int) -> str:
     query = context["request"].GET.copy()
     query[param] = number
     return f"?{query.urlencode()}"
+
+
+@register.filter
+def sources_summary(citations) -> str:
+    """ "2 sources", or "3 citations from 1 source" when a source is cited more than once: a
+    reader counting independent confirmations needs the sources, not the quotes."""
+    citations = list(citations)
+    sources = len({citation.source_id for citation in citations})
+    named = f"{sources} source{'s' if sources != 1 else ''}"
+    if len(citations) == sources:
+        return named
+    return f"{len(citations)} citations from {named}"
