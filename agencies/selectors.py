@@ -221,6 +221,8 @@ def agency_facets(filters: dict[str, str], vendor_names: dict[str, str]) -> list
         ]
         if name == "status":
             options.sort(key=lambda option: STATUS_ORDER.get(option.value, len(STATUS_ORDER)))
+        elif name in ("country", "subdivision"):
+            options.sort(key=lambda option: option.label)  # Alabama before Alaska, not AK < AL
         facets.append(Facet(name=name, label=label, options=options))
     return facets
 
@@ -560,7 +562,7 @@ def place_counts() -> list[dict]:
         .annotate(count=Count("pk"))
         .order_by("country", "subdivision")
     )
-    return [
+    places = [
         row
         | {
             "country_name": place_name(row["country"]),
@@ -568,6 +570,10 @@ def place_counts() -> list[dict]:
         }
         for row in rows
     ]
+    # By name within each country, a national body (no subdivision) first.
+    return sorted(
+        places, key=lambda p: (p["country_name"], bool(p["subdivision"]), p["subdivision_name"])
+    )
 
 
 def vendors_by_customers(limit: int = 10) -> list[dict]:

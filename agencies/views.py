@@ -25,6 +25,7 @@ from .models import (
     Use,
     Vendor,
 )
+from .places import COUNTRIES, SUBDIVISIONS
 from .status import derive_status
 
 PAGE_SIZE = 25
@@ -90,6 +91,16 @@ def agency_list(request: HttpRequest) -> HttpResponse:
     if "vendor" in values and values["vendor"] not in vendor_names:
         form.ignore("vendor")
         del values["vendor"]
+    for name, known in (("country", COUNTRIES), ("subdivision", SUBDIVISIONS)):
+        # A well-formed code no agency has (a typo, ZZ) is named as ignored, not an empty list.
+        value = values.get(name)
+        if (
+            value
+            and value not in known
+            and not Agency.objects.published().filter(**{name: value}).exists()
+        ):
+            form.ignore(name)
+            del values[name]
     page = paginate(request, selectors.filter_agencies(values, sort))
     response = render_page(
         request,

@@ -51,6 +51,8 @@ def test_incidents_show_the_date_they_are_sorted_by(client, db):
         ("/agencies/?status=bogus", "Status “bogus”"),
         ("/agencies/?vendor=no-such-vendor", "Vendor “no-such-vendor”"),
         ("/agencies/?subdivision=Ontario", "Province or state “Ontario”"),
+        ("/agencies/?country=ZZ", "Country “ZZ”"),
+        ("/agencies/?subdivision=CA-ZZ", "Province or state “CA-ZZ”"),
     ],
 )
 def test_an_unknown_filter_value_is_ignored_and_the_page_says_so(client, seeded, url, named):
@@ -118,3 +120,25 @@ def test_a_form_sent_without_javascript_lands_on_the_address_without_empty_field
 def test_htmx_requests_with_empty_fields_are_answered_in_place(client, seeded):
     response = client.get("/agencies/?q=&status=ended", headers={"HX-Request": "true"})
     assert response.status_code == 200
+
+
+def test_a_country_no_list_names_still_filters_when_an_agency_is_there(client, seeded):
+    from . import factories as f
+
+    f.make_agency(name="Metropolitan Police Service", country="GB", subdivision="GB-LND")
+    html = client.get("/agencies/?country=GB").content.decode()
+    assert "Metropolitan Police Service" in html
+    assert "ignored" not in html
+
+
+def test_places_are_listed_by_name(client, seeded):
+    from . import factories as f
+
+    for subdivision in ("US-AL", "US-AK", "US-AZ"):
+        f.make_agency(country="US", subdivision=subdivision)
+    places = [(p["country_name"], p["subdivision_name"]) for p in client.get("/").context["places"]]
+    assert places == sorted(places, key=lambda place: (place[0], bool(place[1]), place[1]))
+    facets = {facet.name: facet for facet in client.get("/agencies/").context["facets"]}
+    labels = [option.label for option in facets["subdivision"].options]
+    assert labels == sorted(labels)
+    assert labels.index("Alabama") < labels.index("Alaska") < labels.index("Arizona")
