@@ -89,6 +89,11 @@ def real_record_count() -> int:
     return sum(model.objects.filter(synthetic=False).count() for model in PUBLISHABLE_MODELS)
 
 
+# No synthetic event lies in the future: a record of what happened (a fixed day, so a seed
+# gives the same data whenever it runs).
+LAST_DAY = datetime.date(2025, 12, 31)
+
+
 def day(rng: random.Random) -> tuple[datetime.date, str]:
     """A date in 2015–2025 with a precision, most known to the day."""
     date = datetime.date(2015, 1, 1) + datetime.timedelta(days=rng.randrange(11 * 365))
@@ -203,7 +208,7 @@ def generate(sizes: Sizes, seed: int = 1, *, allow_real: bool = False) -> dict[s
     for agency, product in uses:
         started, started_precision = day(rng)
         status = rng.choice(choices.UseStatus.values)
-        ended = started + datetime.timedelta(days=rng.randrange(30, 900))
+        ended = min(started + datetime.timedelta(days=rng.randrange(30, 900)), LAST_DAY)
         use_rows.append(
             Use(
                 agency=agency,
@@ -252,7 +257,7 @@ def generate(sizes: Sizes, seed: int = 1, *, allow_real: bool = False) -> dict[s
                 state=choices.ActionState.CLOSED if closed else choices.ActionState.OPEN,
                 opened_on=opened,
                 opened_on_precision=opened_precision,
-                closed_on=opened + datetime.timedelta(days=200) if closed else None,
+                closed_on=min(opened + datetime.timedelta(days=200), LAST_DAY) if closed else None,
                 closed_on_precision="day",
                 summary=f"A synthetic {phrase(rng)} action.",
                 **marks,

@@ -74,6 +74,21 @@ def test_sizes_are_as_asked_and_everything_is_marked_synthetic():
     assert Agency.objects.exclude(status="no_known_use").count() == 300
 
 
+def test_no_synthetic_event_lies_in_the_future():
+    import datetime
+
+    from django.db.models import Max
+
+    generate(SMALL, seed=3)
+    today = datetime.date.today()
+    latest = [
+        *Use.objects.aggregate(Max("started_on"), Max("ended_on"), Max("disclosed_on")).values(),
+        *Incident.objects.aggregate(Max("occurred_on"), Max("disclosed_on")).values(),
+        *RegulatoryAction.objects.aggregate(Max("opened_on"), Max("closed_on")).values(),
+    ]
+    assert all(date is None or date <= today for date in latest), latest
+
+
 def test_it_refuses_a_database_with_real_records_unless_told(seeded):
     real_agencies = Agency.objects.count()
     with pytest.raises(CommandError, match="holds real records"):
