@@ -108,8 +108,11 @@ def derive_status(uses: Iterable, actions: Iterable) -> DerivedStatus:
             break
 
     parts = [describe_use(deciding_use)] if deciding_use else [AgencyStatus.NO_KNOWN_USE.label]
+    # The use that decides the status comes first, then the others, newest first.
+    others = [use for use in latest_first(uses) if use is not deciding_use]
     reasons = [
-        f"{describe_use(use)}: {use.product} ({use.product.vendor})" for use in latest_first(uses)
+        f"{describe_use(use)}: {use.product} ({use.product.vendor})"
+        for use in ([deciding_use] if deciding_use else []) + others
     ]
     for action in oldest_first(actions):
         phrase = action_phrase(action)

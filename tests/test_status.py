@@ -155,3 +155,20 @@ def test_saving_an_agency_loaded_before_its_use_changed_keeps_the_derived_status
     stale.summary = "An edited summary."
     stale.save()
     assert status_of(agency)[0] == AgencyStatus.CONFIRMED
+
+
+def test_the_use_that_decides_the_status_is_the_first_reason(client):
+    agency = f.make_agency()
+    f.make_use(agency=agency, status="confirmed", started_on=datetime.date(2019, 1, 1))
+    f.make_use(agency=agency, status="suspended", started_on=datetime.date(2021, 1, 1))
+    derived = client.get(agency.get_absolute_url()).context["derived"]
+    assert derived.status == AgencyStatus.CONFIRMED
+    assert derived.reasons[0].startswith("Confirmed use")  # though the suspension is newer
+
+
+def test_a_long_list_of_reasons_shows_ten_and_folds_the_rest(client):
+    agency = f.make_agency()
+    for year in range(2000, 2012):
+        f.make_use(agency=agency, status="ended", started_on=datetime.date(year, 1, 1))
+    html = client.get(agency.get_absolute_url()).content.decode()
+    assert "<summary>2 more reasons</summary>" in html
