@@ -386,18 +386,33 @@ def action_events(action: RegulatoryAction) -> list[TimelineEvent]:
 
 
 def statement_events(citations) -> list[TimelineEvent]:
-    return [
-        TimelineEvent(
-            citation.source.published,
-            "statement",
-            f"{citation.speaker.name}, {citation.speaker.role}, {citation.speaker.organisation}",
-            links_to=citation.source,
-            detail=citation.quote,
-            citations=[citation],
+    """One event per thing said: the same words of the same person, reported by several
+    sources, are one statement, dated by its first report and citing every report."""
+    said: dict[tuple, list[Citation]] = {}
+    for citation in citations:
+        if citation.speaker_id:
+            words = citation.quote or f"#{citation.pk}"  # a claim alone is never merged
+            said.setdefault((citation.speaker_id, words), []).append(citation)
+    events = []
+    for reports in said.values():
+        dated = [report for report in reports if report.source.published]
+        first = (
+            min(dated, key=lambda report: report.source.published.sort_key())
+            if dated
+            else reports[0]
         )
-        for citation in citations
-        if citation.speaker_id
-    ]
+        speaker = first.speaker
+        events.append(
+            TimelineEvent(
+                first.source.published,
+                "statement",
+                f"{speaker.name}, {speaker.role}, {speaker.organisation}",
+                links_to=first.source,
+                detail=first.quote,
+                citations=reports,
+            )
+        )
+    return events
 
 
 def sort_timeline(events, kind: str | None = None) -> list[TimelineEvent]:

@@ -76,3 +76,20 @@ def test_a_citation_without_a_quote_or_a_link_says_so(client, seeded):
     page = client.get(citation.action.get_absolute_url()).content.decode()
     assert "No quote recorded; the source supports:" in page
     assert "no link recorded" in page
+
+
+def test_the_same_words_reported_twice_are_one_statement_citing_both(client, seeded):
+    from agencies.models import Agency, Citation
+
+    from . import factories as f
+
+    toronto = Agency.objects.get(slug="toronto-police-service")
+    spoken = Citation.objects.filter(agency=toronto, speaker__isnull=False).first()
+    later = f.make_source()
+    Citation.objects.create(
+        source=later, agency=toronto, speaker=spoken.speaker, quote=spoken.quote
+    )
+    events = client.get(toronto.get_absolute_url(), {"kind": "statement"}).context["timeline"]
+    saying = [event for event in events if event.detail == spoken.quote]
+    assert len(saying) == 1
+    assert {c.source_id for c in saying[0].citations} >= {spoken.source_id, later.pk}
