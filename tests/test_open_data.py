@@ -205,3 +205,10 @@ def test_each_record_page_has_a_cite_this_line(client, seeded):
         "http://testserver/agencies/toronto-police-service/"
     ) in page
     assert 'href="/agencies/toronto-police-service/history/"' in page
+
+
+def test_the_api_address_itself_lists_what_is_there(client, seeded):
+    body = client.get("/api/v1/").json()
+    assert body["openapi"].endswith("/api/v1/openapi.json")
+    for url in (body["openapi"], *body["lists"].values()):
+        assert client.get(url).status_code == 200, url

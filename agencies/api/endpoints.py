@@ -199,7 +199,7 @@ def list_citations(request, filters: Query[schemas.CitationFilters]):
     return citations if values else Counted(citations, selectors.public_citation_count())
 
 
-for prefix, router in [
+ROUTERS = [
     ("agencies", agencies),
     ("vendors", vendors),
     ("uses", uses),
@@ -207,5 +207,16 @@ for prefix, router in [
     ("actions", actions),
     ("sources", sources),
     ("citations", citations),
-]:
+]
+for prefix, router in ROUTERS:
     api.add_router(f"/{prefix}", router)
+
+
+@api.get("/", include_in_schema=False)
+def index(request):
+    """Where a reader who types the API's address starts: its lists and its description."""
+    return {
+        "description": api.description,
+        "openapi": request.build_absolute_uri("openapi.json"),
+        "lists": {prefix: request.build_absolute_uri(prefix) for prefix, _ in ROUTERS},
+    }
