@@ -385,16 +385,21 @@ def action_events(action: RegulatoryAction) -> list[TimelineEvent]:
     return events
 
 
+def same_words(citations: Iterable[Citation]) -> list[list[Citation]]:
+    """Citations grouped by what was said: the same quote of the same person (or of no named
+    person), in the order first met. A claim without a quote is never merged with another."""
+    said: dict[tuple, list[Citation]] = {}
+    for citation in citations:
+        words = citation.quote or f"#{citation.pk}"
+        said.setdefault((citation.speaker_id, words), []).append(citation)
+    return list(said.values())
+
+
 def statement_events(citations) -> list[TimelineEvent]:
     """One event per thing said: the same words of the same person, reported by several
     sources, are one statement, dated by its first report and citing every report."""
-    said: dict[tuple, list[Citation]] = {}
-    for citation in citations:
-        if citation.speaker_id:
-            words = citation.quote or f"#{citation.pk}"  # a claim alone is never merged
-            said.setdefault((citation.speaker_id, words), []).append(citation)
     events = []
-    for reports in said.values():
+    for reports in same_words(citation for citation in citations if citation.speaker_id):
         dated = [report for report in reports if report.source.published]
         first = (
             min(dated, key=lambda report: report.source.published.sort_key())
@@ -796,7 +801,7 @@ def search_records(query: str, limit: int = 20) -> dict[str, list]:
     if not search.words(query):
         return {}
     with search.joins_as_written():
-        quotes = list(
+        citations = list(
             search.ranked(
                 Citation.objects.public().select_related("source", "speaker"), query, "quote"
             )[:limit]
@@ -809,7 +814,7 @@ def search_records(query: str, limit: int = 20) -> dict[str, list]:
             search.ranked(RegulatoryAction.objects.published(), query, "title")[:limit]
         ),
         "sources": list(search.ranked(Source.objects.published(), query, "title")[:limit]),
-        "quotes": quotes,
+        "quotes": same_words(citations),  # one result for words several sources report
     }
 
 

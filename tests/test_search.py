@@ -64,7 +64,7 @@ def test_the_agency_list_filter_uses_the_same_search(agencies, client):
 def test_quotes_are_searched_too(seeded):
     quotes = selectors.search_records("informally tested")["quotes"]
     assert quotes
-    assert all("informally" in (c.quote + c.claim).lower() for c in quotes)
+    assert all("informally" in (c.quote + c.claim).lower() for same in quotes for c in same)
 
 
 def test_the_search_goes_through_the_index():

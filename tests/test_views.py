@@ -339,7 +339,12 @@ def test_search_groups_results_by_kind(client, seeded):
     results = client.get("/search/", {"q": "Toronto"}).context["results"]
     assert [agency.slug for agency in results["agencies"]] == ["toronto-police-service"]
     assert results["quotes"]
-    assert all("toronto" in (c.quote + c.claim).lower() for c in results["quotes"])
+    reports = [c for same in results["quotes"] for c in same]
+    assert all("toronto" in (c.quote + c.claim).lower() for c in reports)
+    # The same words of the same person are one result, however many sources report them.
+    said = [(same[0].speaker_id, same[0].quote) for same in results["quotes"] if same[0].quote]
+    assert len(said) == len(set(said))
+    assert all(len({(c.speaker_id, c.quote) for c in same}) == 1 for same in results["quotes"])
     assert client.get("/search/").context["results"] == {}
 
 
