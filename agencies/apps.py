@@ -8,13 +8,7 @@ class AgenciesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import (
-            page_cache,
-            signals,  # noqa: F401  (connects the status receivers)
-            summaries,
-        )
+        from . import signals  # noqa: F401  (connects the receivers)
         from .roles import ensure_roles
 
         post_migrate.connect(ensure_roles, sender=self)
-        page_cache.connect_invalidation()
-        summaries.connect_invalidation()

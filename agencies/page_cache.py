@@ -13,7 +13,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 
 GENERATION_KEY = "public-pages:generation"
@@ -50,23 +49,13 @@ def current_generation() -> str:
     return cache.get(GENERATION_KEY) or new_generation()
 
 
-def invalidate(**kwargs) -> None:
+def invalidate() -> None:
     """Every cached page is stale: the next request of each renders afresh."""
     if cache_seconds():
         new_generation()
         # A page rendered between the write and its commit shows the old data under the new
         # generation: move on again once the write is visible to every reader.
         transaction.on_commit(new_generation)
-
-
-def record_changed(sender, **kwargs) -> None:
-    if sender._meta.app_label == "agencies":
-        invalidate()
-
-
-def connect_invalidation() -> None:
-    for signal in (post_save, post_delete, m2m_changed):
-        signal.connect(record_changed, dispatch_uid=f"page-cache-{signal}")
 
 
 def page_key(request) -> str:

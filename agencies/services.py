@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from . import page_cache, summaries
+from . import signals
 from .models import (
     ActionAuthority,
     Agency,
@@ -81,6 +81,5 @@ def load_seed_data(*, force: bool = False) -> bool:
         model.history.bulk_history_create(
             list(model.objects.all()), default_change_reason="Seed data", default_date=loaded_at
         )
-    page_cache.invalidate()  # fixtures load without the signals that would have done it
-    summaries.move_generation()
+    signals.record_changed()  # fixtures load without the signals that would have done it
     return True

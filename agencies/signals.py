@@ -1,12 +1,35 @@
-"""Keep each agency's derived status current whichever way its facts change: its uses and
-actions, the publication of a product or vendor it uses, or a save of the agency itself; from
-admin, a service or a shell. Fixture loading (raw saves) is followed by `refresh_statuses`."""
+"""What follows any write to the record, from admin, a service or a shell: cached pages and
+stored figures go out of date, and each agency's derived status stays current whichever way its
+facts change (its uses and actions, the publication of a product or vendor it uses, a save of
+the agency itself). Fixture loading (raw saves) is followed by `refresh_statuses`."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
-from .models import Agency, Product, RegulatoryAction, Use, Vendor
+from . import page_cache, summaries
+from .models import Agency, Product, RegulatoryAction, Summary, Use, Vendor
 from .status import refresh_agency_status, refresh_agency_statuses
+
+
+def record_changed() -> None:
+    """Every cached page and stored figure is out of date. Called for each write below, and by
+    bulk writes, which send no signals."""
+    page_cache.invalidate()
+    summaries.move_generation()
+
+
+@receiver(post_save)
+@receiver(post_delete)
+@receiver(m2m_changed)
+def any_record_changed(sender, **kwargs) -> None:
+    # A history row is written with its record, whose own signal has said so already.
+    meta = sender._meta
+    if (
+        meta.app_label == "agencies"
+        and sender is not Summary
+        and not meta.model_name.startswith("historical")
+    ):
+        record_changed()
 
 
 @receiver(post_save, sender=Agency)

@@ -14,8 +14,6 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
-
 from .models import Summary
 
 GENERATION = "generation"  # the row whose value is the current generation
@@ -48,7 +46,7 @@ def summaries(**computations: Callable[[], Any]) -> dict[str, Any]:
     return found
 
 
-def move_generation(**kwargs) -> Summary:
+def move_generation() -> Summary:
     """Every stored figure is out of date: the next read of each recomputes it."""
     generation = uuid.uuid4().hex
     row = Summary(key=GENERATION, value=generation, generation=generation)
@@ -57,19 +55,3 @@ def move_generation(**kwargs) -> Summary:
             [row], update_conflicts=True, unique_fields=["key"], update_fields=["value"]
         )
     return row
-
-
-def record_changed(sender, **kwargs) -> None:
-    # A record's history row is written with the record, which has moved the generation.
-    meta = sender._meta
-    if (
-        meta.app_label == "agencies"
-        and sender is not Summary
-        and not meta.model_name.startswith("historical")
-    ):
-        move_generation()
-
-
-def connect_invalidation() -> None:
-    for signal in (post_save, post_delete, m2m_changed):
-        signal.connect(record_changed, dispatch_uid=f"summaries-{signal}")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from . import choices, page_cache, summaries
+from . import choices, signals
 from .models import (
     ActionAuthority,
     Agency,
@@ -330,8 +330,7 @@ def generate(sizes: Sizes, seed: int = 1, *, allow_real: bool = False) -> dict[s
         derived = derive_status(uses_of[agency.pk], actions_of[agency.pk])
         agency.status, agency.status_summary = derived.status, derived.summary[:500]
     Agency.objects.bulk_update(agencies, ["status", "status_summary"], batch_size=BATCH)
-    page_cache.invalidate()  # bulk writes send no signals
-    summaries.move_generation()
+    signals.record_changed()  # bulk writes send no signals
 
     return {
         "agencies": len(agencies),
