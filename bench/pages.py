@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CONTROL = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "SET LOCAL")  # transaction control
 
 
 def main() -> None:
@@ -40,7 +39,7 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from run import PAGES
+    from run import CONTROL, PAGES
 
     pages = [(path, path) for path in options.paths] or [
         (name, path) for name, path, kind in PAGES if kind != "csv"
