@@ -8,7 +8,8 @@ class AgenciesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import signals
         from .roles import ensure_roles
 
+        signals.connect()
         post_migrate.connect(ensure_roles, sender=self)

@@ -109,3 +109,22 @@ USE_STATUS_LABELS = dict(UseStatus.choices)
 INCIDENT_KIND_LABELS = dict(IncidentKind.choices)
 ACTION_KIND_LABELS = dict(ActionKind.choices)
 ACTION_STATE_LABELS = dict(ActionState.choices)
+
+
+class TimelineKind(models.TextChoices):
+    """The kinds of event a timeline holds, each a chip that filters it."""
+
+    USE = "use", "Use"
+    INCIDENT = "incident", "Incident"
+    ACTION = "action", "Regulatory action"
+    STATEMENT = "statement", "Statement"
+
+
+class AgencySort(models.TextChoices):
+    """The orders the agency list offers (their SQL: selectors/lists.py AGENCY_ORDERS)."""
+
+    NAME = "name", "Name, A–Z"
+    NAME_DESC = "-name", "Name, Z–A"
+    STATUS = "status", "Status"
+    PLACE = "place", "Place"
+    UPDATED = "updated", "Recently updated"

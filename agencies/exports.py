@@ -11,17 +11,13 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest, StreamingHttpResponse
 
-from . import selectors
+from . import columns, filters
+from .choices import AgencySort
+from .columns import Column
 from .decorators import public_page
-from .forms import (
-    ActionFilterForm,
-    AgencyFilterForm,
-    CitationFilterForm,
-    IncidentFilterForm,
-    QueryFilterForm,
-    UseFilterForm,
-)
+from .filters import FilterSet
 from .models import Agency, Citation, Incident, RegulatoryAction, Source, Use, Vendor
+from .selectors import lists
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_SIZE = 2000
@@ -33,14 +29,6 @@ def neutralise(value) -> str:
         return ""
     text = str(value)
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
-def precise(date) -> str:
-    return date.isoformat() if date else ""
-
-
-def slugs(records) -> str:
-    return "; ".join(record.slug for record in records)
 
 
 class Echo:
@@ -58,27 +46,11 @@ def csv_lines(header: list[str], rows: Iterable[list]) -> Iterator[str]:
 
 
 @dataclass(frozen=True)
-class Column:
-    """One CSV column: how to read it from a record, and what it means (for the data page).
-
-    A column named like a model field reads that field and takes its meaning and values from
-    it; `field` names the model field when the column's name differs."""
-
-    name: str
-    read: Callable | None = None
-    about: str = ""
-    field: str = ""
-
-    def value(self, record):
-        return self.read(record) if self.read else getattr(record, self.field or self.name)
-
-
-@dataclass(frozen=True)
 class Export:
     model: type
-    form: type[QueryFilterForm] | None
-    records: Callable  # filters -> queryset
-    columns: list[Column]
+    filters: FilterSet | None
+    records: Callable  # filter values -> queryset
+    columns: tuple[Column, ...]
     has_pages: bool = True  # whether each record has its own public page, linked in a column
 
     @property
@@ -86,160 +58,20 @@ class Export:
         return f"{self.model._meta.verbose_name_plural.replace(' ', '-')}.csv"
 
 
-def agency_records(filters: dict[str, str]):
-    sort = filters.pop("sort", "name")
-    return selectors.filter_agencies(filters, sort).select_related("parent")
+def agency_records(values: dict[str, str]):
+    sort = values.pop("sort", AgencySort.NAME)
+    return lists.filter_agencies(values, sort).select_related("parent")
 
-
-UPDATED = Column("updated_at", lambda r: r.updated_at.isoformat(), "When the record last changed.")
-AT_PRECISION = "ISO 8601 at the precision known: 2019, 2019-10 or 2019-10-01."
 
 EXPORTS = {
-    "agencies": Export(
-        Agency,
-        AgencyFilterForm,
-        agency_records,
-        [
-            Column("slug"),
-            Column("name"),
-            Column("short_name"),
-            Column("kind"),
-            Column("country"),
-            Column("subdivision"),
-            Column("locality"),
-            Column(
-                "parent",
-                lambda a: a.parent.slug if a.parent and a.parent.is_published else "",
-                "The slug of the body the agency is part of.",
-            ),
-            Column("website"),
-            Column("status", about="Derived from the agency's uses and actions by one rule."),
-            Column("status_summary", about="The status in words, with dates and actions."),
-            UPDATED,
-        ],
-    ),
-    "vendors": Export(
-        Vendor,
-        None,
-        lambda filters: selectors.vendor_list(),
-        [
-            Column("slug"),
-            Column("name"),
-            Column("country"),
-            Column("website"),
-            Column("products", lambda v: v.product_count, "How many products are recorded."),
-            Column(
-                "agency_customers",
-                lambda v: v.customer_count,
-                "How many agencies are recorded as using its products.",
-            ),
-            UPDATED,
-        ],
-    ),
-    "uses": Export(
-        Use,
-        UseFilterForm,
-        selectors.use_list,
-        [
-            Column("id", about="The use's number in the record."),
-            Column("agency", lambda u: u.agency.slug, "The agency's slug."),
-            Column("agency_name", lambda u: u.agency.name, "The agency's official name."),
-            Column("vendor", lambda u: u.product.vendor.slug, "The vendor's slug."),
-            Column("product", lambda u: u.product.slug, "The product's slug."),
-            Column("status"),
-            Column("authorisation"),
-            Column("started", lambda u: precise(u.started), f"Start. {AT_PRECISION}"),
-            Column("ended", lambda u: precise(u.ended), f"End. {AT_PRECISION}"),
-            Column("made_public", lambda u: precise(u.disclosed), f"Made public. {AT_PRECISION}"),
-            Column("accounts"),
-            Column("searches"),
-            Column("cost"),
-            Column("cost_currency"),
-            Column("summary"),
-            UPDATED,
-        ],
-        has_pages=False,
-    ),
-    "incidents": Export(
-        Incident,
-        IncidentFilterForm,
-        selectors.incident_list,
-        [
-            Column("slug"),
-            Column("title"),
-            Column("kind"),
-            Column("occurred", lambda i: precise(i.occurred), f"When it happened. {AT_PRECISION}"),
-            Column("made_public", lambda i: precise(i.disclosed), f"Made public. {AT_PRECISION}"),
-            Column("agencies", lambda i: slugs(i.agencies.all()), "Agencies involved, by slug."),
-            Column("vendors", lambda i: slugs(i.vendors.all()), "Vendors involved, by slug."),
-            Column("summary"),
-            UPDATED,
-        ],
-    ),
-    "actions": Export(
-        RegulatoryAction,
-        ActionFilterForm,
-        selectors.action_list,
-        [
-            Column("slug"),
-            Column("title"),
-            Column("kind"),
-            Column("state"),
-            Column("opened", lambda a: precise(a.opened), f"Opened. {AT_PRECISION}"),
-            Column("closed", lambda a: precise(a.closed), f"Closed. {AT_PRECISION}"),
-            Column(
-                "authorities",
-                lambda a: "; ".join(f"{p.authority.slug} ({p.role})" for p in a.participants.all()),
-                "The authorities acting, by slug, each with its role: lead, joint or consulted.",
-            ),
-            Column("agencies", lambda a: slugs(a.agencies.all()), "Agencies it is about."),
-            Column("vendors", lambda a: slugs(a.vendors.all()), "Vendors it is about."),
-            Column("summary"),
-            Column("outcome"),
-            UPDATED,
-        ],
-    ),
-    "sources": Export(
-        Source,
-        None,
-        lambda filters: selectors.source_list(),
-        [
-            Column("slug"),
-            Column("title"),
-            Column("title_supplied"),
-            Column("publisher"),
-            Column("kind"),
-            Column("author"),
-            Column("url"),
-            Column("published", lambda s: precise(s.published), f"Published. {AT_PRECISION}"),
-            Column("published_inferred", field="published_on_inferred"),
-            Column("citations", lambda s: s.citation_count, "How many citations quote it."),
-        ],
-    ),
+    "agencies": Export(Agency, filters.AGENCIES, agency_records, columns.AGENCY),
+    "vendors": Export(Vendor, None, lambda values: lists.vendor_list(), columns.VENDOR),
+    "uses": Export(Use, filters.USES, lists.use_list, columns.USE, has_pages=False),
+    "incidents": Export(Incident, filters.INCIDENTS, lists.incident_list, columns.INCIDENT),
+    "actions": Export(RegulatoryAction, filters.ACTIONS, lists.action_list, columns.ACTION),
+    "sources": Export(Source, None, lambda values: lists.source_list(), columns.SOURCE),
     "citations": Export(
-        Citation,
-        CitationFilterForm,
-        selectors.citation_list,
-        [
-            Column("id", about="The citation's number in the record."),
-            Column("source", lambda c: c.source.slug, "The source's slug."),
-            Column("source_title", lambda c: c.source.title, "The source's title."),
-            Column("source_url", lambda c: c.source.url, "Where the source is published."),
-            Column("quote"),
-            Column("claim"),
-            Column(
-                "speaker",
-                lambda c: str(c.speaker) if c.speaker else "",
-                "Who said the quoted words: name, role, organisation.",
-            ),
-            Column(
-                "record_kind",
-                lambda c: c.record._meta.verbose_name,
-                "The kind of record it supports.",
-            ),
-            Column("record", lambda c: str(c.record), "The record it supports."),
-        ],
-        has_pages=False,
+        Citation, filters.CITATIONS, lists.citation_list, columns.CITATION, has_pages=False
     ),
 }
 
@@ -247,14 +79,14 @@ EXPORTS = {
 @public_page
 def export_csv(request: HttpRequest, name: str) -> StreamingHttpResponse:
     export = EXPORTS[name]
-    filters = export.form(request.GET).valid_values() if export.form else {}
-    records = export.records(filters)
+    values = export.filters.form(request.GET).valid_values() if export.filters else {}
+    records = export.records(values)
     columns = list(export.columns)
     if export.has_pages:
         columns.append(
             Column("permalink", lambda r: request.build_absolute_uri(r.get_absolute_url()))
         )
-    rows = ([column.value(record) for column in columns] for record in records.iterator(CHUNK_SIZE))
+    rows = ([column.cell(record) for column in columns] for record in records.iterator(CHUNK_SIZE))
     response = StreamingHttpResponse(
         csv_lines([column.name for column in columns], rows),
         content_type="text/csv; charset=utf-8",

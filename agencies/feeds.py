@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import slugify
 
-from . import selectors
 from .models import Agency, Vendor
+from .selectors import records, timeline
 
 FEED_SIZE = 50
 TAG_AUTHORITY = "facial-recognition-tracker,2026"
@@ -23,7 +23,7 @@ class EventsFeed(Feed):
     link = "/"
 
     def items(self):
-        return selectors.latest_events(limit=FEED_SIZE)
+        return timeline.latest_events(limit=FEED_SIZE)
 
     def item_title(self, event) -> str:
         return f"{event.date}: {event.title}"
@@ -58,7 +58,7 @@ class EventsFeed(Feed):
 
 class AgencyEventsFeed(EventsFeed):
     def get_object(self, request, slug: str):
-        return get_object_or_404(selectors.agency_detail_queryset(), slug=slug)
+        return get_object_or_404(records.agency_detail_queryset(), slug=slug)
 
     def title(self, agency: Agency) -> str:
         return f"{agency.name}: facial recognition events"
@@ -67,12 +67,12 @@ class AgencyEventsFeed(EventsFeed):
         return agency.get_absolute_url()
 
     def items(self, agency: Agency):
-        return selectors.newest_dated(selectors.agency_timeline(agency), FEED_SIZE)
+        return timeline.newest_dated(timeline.agency_timeline(agency), FEED_SIZE)
 
 
 class VendorEventsFeed(EventsFeed):
     def get_object(self, request, slug: str):
-        return get_object_or_404(selectors.vendor_detail_queryset(), slug=slug)
+        return get_object_or_404(records.vendor_detail_queryset(), slug=slug)
 
     def title(self, vendor: Vendor) -> str:
         return f"{vendor.name}: facial recognition events"
@@ -81,4 +81,4 @@ class VendorEventsFeed(EventsFeed):
         return vendor.get_absolute_url()
 
     def items(self, vendor: Vendor):
-        return selectors.newest_dated(selectors.vendor_timeline(vendor), FEED_SIZE)
+        return timeline.newest_dated(timeline.vendor_timeline(vendor), FEED_SIZE)

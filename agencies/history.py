@@ -48,7 +48,7 @@ def recent_changes(limit: int = 50) -> list[Version]:
         rows = (
             model.history.filter(publication=PUBLISHED)
             .exclude(history_type="-")
-            .filter(id__in=model.objects.published().values("id"))  # still public now
+            .filter(id__in=model.objects.public().values("id"))  # still public now
             .order_by("-history_date", "-history_id")[:limit]
         )
         per_kind.append(

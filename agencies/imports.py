@@ -19,6 +19,8 @@ from .models import (
     Use,
     Vendor,
 )
+from .services import edits
+from .services.statuses import agencies_touched_by
 
 
 def by_slug(name: str, model) -> fields.Field:
@@ -28,6 +30,24 @@ def by_slug(name: str, model) -> fields.Field:
 
 
 class RecordResource(resources.ModelResource):
+    """After the rows are saved, the statuses they touched, before or after, are derived again
+    (in a preview too: its transaction is rolled back with everything else)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.saved: list = []
+        self.touched_before: set[int] = set()
+
+    def before_save_instance(self, instance, row, **kwargs) -> None:
+        stored = type(instance).objects.filter(pk=instance.pk).first() if instance.pk else None
+        self.touched_before |= agencies_touched_by(stored)
+
+    def after_save_instance(self, instance, row, **kwargs) -> None:
+        self.saved.append(instance)
+
+    def after_import(self, dataset, result, **kwargs) -> None:
+        edits.record_edited(records=self.saved, touched_before=self.touched_before)
+
     class Meta:
         clean_model_instances = True
         use_transactions = True

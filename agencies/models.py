@@ -3,9 +3,10 @@ sources and quotes that back every one of them."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
@@ -13,11 +14,11 @@ from simple_history.models import HistoricalRecords
 
 from . import choices
 from .dates import PreciseDateAccessor, date_range, truncate
-from .places import place_name
+from .places import COUNTRY_CODE, SUBDIVISION_CODE, place_name
 
-country_code = RegexValidator(r"^[A-Z]{2}$", "Use a two-letter ISO 3166-1 code, such as CA or US.")
+country_code = RegexValidator(COUNTRY_CODE, "Use a two-letter ISO 3166-1 code, such as CA or US.")
 subdivision_code = RegexValidator(
-    r"^[A-Z]{2}-[A-Z0-9]{1,3}$", "Use an ISO 3166-2 code, such as CA-ON or US-NY."
+    SUBDIVISION_CODE, "Use an ISO 3166-2 code, such as CA-ON or US-NY."
 )
 
 PRECISION_MESSAGE = "Choose day, month or year for the date's precision."
@@ -75,9 +76,18 @@ class Timestamped(models.Model):
         super().save(*args, **kwargs)
 
 
+PUBLISHED = choices.Publication.PUBLISHED
+
+
 class PublishableQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(publication=choices.Publication.PUBLISHED)
+        """The publication flag alone: for editors' tools; public reads use public()."""
+        return self.filter(publication=PUBLISHED)
+
+    def public(self):
+        """What the public may see: published, with what it belongs to, and sourced (an
+        EXISTS per kind: a citation of the record whose source is published)."""
+        return self.filter(self.model.public_condition())
 
 
 class Publishable(Timestamped):
@@ -111,6 +121,24 @@ class Publishable(Timestamped):
     def is_published(self) -> bool:
         return self.publication == choices.Publication.PUBLISHED
 
+    # A fact is public only with a citation of a published source; a source is the evidence.
+    needs_source = True
+    # The records a record is public only with: a use with its agency and its product, say.
+    public_with: tuple[str, ...] = ()
+
+    @classmethod
+    def public_condition(cls, prefix: str = "") -> Q:
+        """The one definition of public for this kind of record, at `prefix` ("" for the
+        record itself, "agency__" through a relation): published, sourced, and every record
+        in `public_with` public too."""
+        condition = Q(**{f"{prefix}publication": PUBLISHED})
+        if cls.needs_source:
+            condition &= sourced(cls, prefix)
+        for name in cls.public_with:
+            related = cls._meta.get_field(name).related_model
+            condition &= related.public_condition(f"{prefix}{name}__")
+        return condition
+
 
 def publication_valid(prefix: str) -> models.CheckConstraint:
     return models.CheckConstraint(
@@ -120,60 +148,55 @@ def publication_valid(prefix: str) -> models.CheckConstraint:
     )
 
 
+def sourced(model, prefix: str = "") -> Exists:
+    """Whether the record at `prefix` has a citation whose source is published."""
+    return Exists(
+        Citation.objects.filter(
+            **{CITATION_FIELD_OF[model._meta.model_name]: OuterRef(f"{prefix}pk")},
+            source__publication=PUBLISHED,
+        )
+    )
+
+
 class AgencyQuerySet(PublishableQuerySet):
     def for_status(self) -> AgencyQuerySet:
-        """Prefetches what the status rule reads: published uses (with products) and actions."""
+        """Prefetches what the status rule reads: uses that count (with products) and public
+        actions."""
         return self.prefetch_related(
             models.Prefetch(
                 "uses",
-                queryset=Use.objects.of_published_vendor().select_related("product__vendor"),
+                queryset=Use.objects.counted_in_status().select_related("product__vendor"),
             ),
-            models.Prefetch("actions", queryset=RegulatoryAction.objects.published()),
+            models.Prefetch("actions", queryset=RegulatoryAction.objects.public()),
         )
-
-
-PUBLISHED = choices.Publication.PUBLISHED
 
 
 class UseQuerySet(PublishableQuerySet):
-    def of_published_vendor(self) -> UseQuerySet:
-        """Published uses of a published product of a published vendor: the facts an agency's
-        status follows, whether or not the agency itself is published yet."""
-        return self.filter(
-            publication=PUBLISHED,
-            product__publication=PUBLISHED,
-            product__vendor__publication=PUBLISHED,
-        )
-
-    def public(self) -> UseQuerySet:
-        """Uses the public may see: the use, its agency, product and vendor all published."""
-        return self.of_published_vendor().filter(agency__publication=PUBLISHED)
+    def counted_in_status(self) -> UseQuerySet:
+        """Uses public but for their agency (the use, its product and vendor published and
+        sourced): what an agency's status follows, whether or not the agency is published."""
+        return self.filter(Use.public_condition(with_agency=False))
 
 
 class CitationQuerySet(models.QuerySet):
-    def of_published_record(self) -> CitationQuerySet:
+    def of_public_record(self) -> CitationQuerySet:
         """For a record already known to be public: its citations whose source and speaker are
-        published too. Cheaper than public(), which must also check the record."""
-        return self.filter(
-            Q(source__publication=PUBLISHED)
-            & (Q(speaker__isnull=True) | Q(speaker__publication=PUBLISHED))
-        )
+        public too. Cheaper than public(), which must also check the record."""
+        return self.filter(citation_sources_public())
 
     def public(self) -> CitationQuerySet:
-        """Citations the public may see: the source, the speaker and the record all published."""
-        condition = Q(source__publication=PUBLISHED) & (
-            Q(speaker__isnull=True) | Q(speaker__publication=PUBLISHED)
-        )
+        """Citations the public may see: the source, the speaker and the record all public."""
+        condition = citation_sources_public()
         for name in CITED_FIELDS:
-            published = Q(**{f"{name}__publication": PUBLISHED})
-            for parent in PUBLIC_ONLY_WITH.get(name, ()):  # a use is public with its agency
-                published &= Q(**{f"{name}__{parent}__publication": PUBLISHED})
-            condition &= Q(**{f"{name}__isnull": True}) | published
+            related = Citation._meta.get_field(name).related_model
+            condition &= Q(**{f"{name}__isnull": True}) | related.public_condition(f"{name}__")
         return self.filter(condition)
 
 
-# Records public only when the records they belong to are published too.
-PUBLIC_ONLY_WITH = {"use": ("agency", "product", "product__vendor"), "product": ("vendor",)}
+def citation_sources_public() -> Q:
+    return Q(source__publication=PUBLISHED) & (
+        Q(speaker__isnull=True) | Person.public_condition("speaker__")
+    )
 
 
 class Agency(Publishable):
@@ -330,6 +353,8 @@ class Product(Publishable):
 
     history = HistoricalRecords()
 
+    public_with = ("vendor",)
+
     class Meta(Publishable.Meta):
         ordering = ["vendor__name", "name"]
         constraints = [
@@ -383,6 +408,8 @@ class Use(Publishable):
 
     objects = UseQuerySet.as_manager()
     history = HistoricalRecords()
+
+    public_with = ("product",)
 
     class Meta(Publishable.Meta):
         ordering = ["agency__name", "started_on"]
@@ -447,6 +474,15 @@ class Use(Publishable):
 
     def get_absolute_url(self) -> str:
         return self.agency.get_absolute_url()
+
+    @classmethod
+    def public_condition(cls, prefix: str = "", *, with_agency: bool = True) -> Q:
+        """A use is public with its product (so its vendor) and, on public pages, its agency;
+        the status rule counts it without its agency (UseQuerySet.counted_in_status)."""
+        condition = super().public_condition(prefix)
+        if with_agency:
+            condition &= Agency.public_condition(f"{prefix}agency__")
+        return condition
 
     @property
     def is_ongoing(self) -> bool:
@@ -759,6 +795,8 @@ class Source(Publishable):
 
     history = HistoricalRecords()
 
+    needs_source = False  # a source is the evidence itself
+
     class Meta(Publishable.Meta):
         ordering = ["-published_on", "title"]
         indexes = [
@@ -809,6 +847,17 @@ class Source(Publishable):
 
 # The records a citation can support, each a nullable foreign key: exactly one is set.
 CITED_FIELDS = ("agency", "vendor", "product", "use", "incident", "action", "authority", "person")
+# The citation field that points at each kind of record, by model name.
+CITATION_FIELD_OF = {
+    "agency": "agency",
+    "vendor": "vendor",
+    "product": "product",
+    "use": "use",
+    "incident": "incident",
+    "regulatoryaction": "action",
+    "authority": "authority",
+    "person": "person",
+}
 
 
 def exactly_one_of(fields: tuple[str, ...]) -> Q:
@@ -893,6 +942,14 @@ class Citation(Timestamped):
     def get_absolute_url(self) -> str:
         return self.source.get_absolute_url()
 
+    def clean(self) -> None:
+        # A changed citation must not leave a public fact without a published source.
+        from .services.publishing import citation_change_refusal
+
+        stored = self.pk is not None and self.source_id is not None
+        if stored and (reason := citation_change_refusal(self)):
+            raise ValidationError(reason)
+
     @property
     def record(self):
         """The one record this citation supports."""
@@ -900,6 +957,20 @@ class Citation(Timestamped):
             if getattr(self, f"{field}_id") is not None:
                 return getattr(self, field)
         return None
+
+
+# Every kind of record that is a draft until a publisher publishes it.
+PUBLISHABLE_MODELS = (
+    Agency,
+    Vendor,
+    Product,
+    Use,
+    Incident,
+    Authority,
+    RegulatoryAction,
+    Person,
+    Source,
+)
 
 
 class Summary(models.Model):

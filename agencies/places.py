@@ -1,6 +1,10 @@
 """Readable names for the ISO 3166 codes records store (CA, CA-ON). Codes stay the data;
 names are for people. An unknown code shows as itself."""
 
+# The shapes of the codes, for validators, filters and the API alike.
+COUNTRY_CODE = r"^[A-Z]{2}$"
+SUBDIVISION_CODE = r"^[A-Z]{2}-[A-Z0-9]{1,3}$"
+
 COUNTRIES = {"CA": "Canada", "MX": "Mexico", "US": "United States"}
 
 SUBDIVISIONS = {

@@ -122,36 +122,3 @@ def derive_status(uses: Iterable, actions: Iterable) -> DerivedStatus:
         state = ACTION_STATE_LABELS[action.state].lower()
         reasons.append(f"{ACTION_KIND_LABELS[action.kind]}: {action.title} ({state}{when})")
     return DerivedStatus(status=status, summary="; ".join(parts), reasons=reasons)
-
-
-def refresh_agency_status(agency) -> DerivedStatus:
-    """Recompute and store one agency's status; reads its uses and actions fresh."""
-    from .models import Agency, Use
-
-    # The public status follows published facts only: a draft changes nothing until published.
-    derived = derive_status(
-        Use.objects.of_published_vendor().filter(agency=agency).select_related("product__vendor"),
-        agency.actions.published(),
-    )
-    Agency.objects.filter(pk=agency.pk).update(
-        status=derived.status, status_summary=derived.summary
-    )
-    agency.status, agency.status_summary = derived.status, derived.summary
-    return derived
-
-
-def refresh_agency_statuses(agencies) -> int:
-    """Recompute and store the status of many agencies at once, such as every customer of a
-    vendor just published or withdrawn; returns how many."""
-    from .models import Agency
-
-    batch = []
-    for agency in agencies.for_status().iterator(chunk_size=BATCH):
-        derived = derive_status(agency.uses.all(), agency.actions.all())
-        agency.status, agency.status_summary = derived.status, derived.summary
-        batch.append(agency)
-    Agency.objects.bulk_update(batch, ["status", "status_summary"], batch_size=BATCH)
-    return len(batch)
-
-
-BATCH = 1000

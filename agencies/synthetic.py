@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from . import choices, signals
+from . import choices
+from .invalidation import record_changed
 from .models import (
+    PUBLISHABLE_MODELS,
     ActionAuthority,
     Agency,
     Authority,
@@ -26,7 +28,6 @@ from .models import (
     Vendor,
 )
 from .places import SUBDIVISIONS
-from .services import PUBLISHABLE_MODELS
 from .status import derive_status
 
 BATCH = 2000
@@ -330,7 +331,7 @@ def generate(sizes: Sizes, seed: int = 1, *, allow_real: bool = False) -> dict[s
         derived = derive_status(uses_of[agency.pk], actions_of[agency.pk])
         agency.status, agency.status_summary = derived.status, derived.summary[:500]
     Agency.objects.bulk_update(agencies, ["status", "status_summary"], batch_size=BATCH)
-    signals.record_changed()  # bulk writes send no signals
+    record_changed()  # bulk writes send no signals
 
     return {
         "agencies": len(agencies),

@@ -10,11 +10,12 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url, replace_url
+from django_htmx.middleware import HtmxDetails
 
-from . import exports, history, selectors
-from .choices import ActionKind, ActionState, IncidentKind
+from . import exports, filters, history
+from .choices import ActionKind, ActionState, AgencySort, IncidentKind, TimelineKind
 from .decorators import public_page
-from .forms import ActionFilterForm, AgencyFilterForm, IncidentFilterForm, TimelineFilterForm
+from .filters import FilterSet, clean_query
 from .models import (
     CITED_FIELDS,
     Agency,
@@ -26,18 +27,26 @@ from .models import (
     Vendor,
 )
 from .places import COUNTRIES, SUBDIVISIONS
+from .selectors import charts, facets, lists, records, timeline
+from .selectors import dashboard as figures
+from .selectors import search as searching
 from .status import derive_status
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
 
 PAGE_SIZE = 25
 TIMELINE_PAGE = 50
 
 
-def wants_fragment(request: HttpRequest) -> bool:
+def wants_fragment(request: HtmxHttpRequest) -> bool:
     # A history-restore request wants the whole page even though htmx sends HX-Request.
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
-def without_empty_parameters(request: HttpRequest) -> HttpResponseRedirect | None:
+def without_empty_parameters(request: HtmxHttpRequest) -> HttpResponseRedirect | None:
     """A filter form sent without JavaScript carries every field, the empty ones too: send the
     browser to the same view's address without them, short enough to share and cite."""
     given = [(name, value) for name, values in request.GET.lists() for value in values]
@@ -48,7 +57,7 @@ def without_empty_parameters(request: HttpRequest) -> HttpResponseRedirect | Non
 
 
 def paginate(
-    request: HttpRequest, items, per_page: int = PAGE_SIZE, *, param: str = "page"
+    request: HtmxHttpRequest, items, per_page: int = PAGE_SIZE, *, param: str = "page"
 ) -> Page:
     """A page of items; a page number that is not a number or past the end gives a real page.
     `param` names the page's parameter, for a page that pages two lists."""
@@ -56,7 +65,7 @@ def paginate(
 
 
 def render_page(
-    request: HttpRequest, template: str, context: dict, partial: str | None = None
+    request: HtmxHttpRequest, template: str, context: dict, partial: str | None = None
 ) -> HttpResponse:
     if partial and wants_fragment(request):
         return render(request, f"{template}#{partial}", context)
@@ -64,30 +73,30 @@ def render_page(
 
 
 @public_page
-def dashboard(request: HttpRequest) -> HttpResponse:
-    figures = selectors.dashboard_figures()
+def dashboard(request: HtmxHttpRequest) -> HttpResponse:
+    counts = figures.dashboard_figures()
     return render(
         request,
         "agencies/dashboard.html",
-        figures
+        counts
         | {
-            "total": sum(count for _, _, count in figures["statuses"]),
-            "latest_events": selectors.latest_events(),
-            "open_actions": selectors.open_actions(),
-            "bars": selectors.chart_bars(figures["events"].buckets),
+            "total": sum(count for _, _, count in counts["statuses"]),
+            "latest_events": timeline.latest_events(),
+            "open_actions": figures.open_actions(),
+            "bars": charts.chart_bars(counts["events"].buckets),
         },
     )
 
 
 @public_page
 @vary_on_headers("HX-Request")
-def agency_list(request: HttpRequest) -> HttpResponse:
+def agency_list(request: HtmxHttpRequest) -> HttpResponse:
     if redirect := without_empty_parameters(request):
         return redirect
-    form = AgencyFilterForm(request.GET)
+    form = filters.AGENCIES.form(request.GET)
     values = form.valid_values()
-    sort = values.pop("sort", "name")
-    vendor_names = dict(Vendor.objects.published().values_list("slug", "name"))
+    sort = values.pop("sort", AgencySort.NAME)
+    vendor_names = dict(Vendor.objects.public().values_list("slug", "name"))
     if "vendor" in values and values["vendor"] not in vendor_names:
         form.ignore("vendor")
         del values["vendor"]
@@ -97,11 +106,12 @@ def agency_list(request: HttpRequest) -> HttpResponse:
         if (
             value
             and value not in known
-            and not Agency.objects.published().filter(**{name: value}).exists()
+            and not Agency.objects.public().filter(**{name: value}).exists()
         ):
             form.ignore(name)
             del values[name]
-    page = paginate(request, selectors.filter_agencies(values, sort))
+    page = paginate(request, lists.filter_agencies(values, sort))
+    agency_facets = facets.agency_facets(values, vendor_names)
     response = render_page(
         request,
         "agencies/agency_list.html",
@@ -110,21 +120,16 @@ def agency_list(request: HttpRequest) -> HttpResponse:
             "filters": values,
             "download_query": urlencode(values),
             "sort": sort,
-            "sorts": [
-                ("name", "Name, A–Z"),
-                ("-name", "Name, Z–A"),
-                ("status", "Status"),
-                ("place", "Place"),
-                ("updated", "Recently updated"),
-            ],
-            "facets": selectors.agency_facets(values, vendor_names),
+            "sorts": AgencySort.choices,
+            "facets": agency_facets,
             "page": page,
+            "removals": removals(filters.AGENCIES, request.path, values, agency_facets),
         },
         partial="fragment",
     )
     if wants_fragment(request):
         # The address bar shows only the filters that apply: no empty or ignored parameters.
-        canonical = {**values, **({"sort": sort} if sort != "name" else {})}
+        canonical = {**values, **({"sort": sort} if sort != AgencySort.NAME else {})}
         if page.number > 1:
             canonical["page"] = page.number
         url = f"{request.path}?{urlencode(canonical)}" if canonical else request.path
@@ -134,6 +139,15 @@ def agency_list(request: HttpRequest) -> HttpResponse:
         else:
             push_url(response, url)
     return response
+
+
+def removals(
+    declared: FilterSet, path: str, values: dict[str, str], shown: list[facets.Facet] = ()
+) -> list[filters.Removal]:
+    """The filters in force, each with the address without it, labelled as the facets label
+    their options (a vendor by its name)."""
+    labels = {facet.name: {o.value: o.label for o in facet.options} for facet in shown}
+    return declared.removals(path, values, labels)
 
 
 def is_refined_search(current_url: str | None, new_params: dict) -> bool:
@@ -146,14 +160,14 @@ def is_refined_search(current_url: str | None, new_params: dict) -> bool:
 
 @public_page
 @vary_on_headers("HX-Request")
-def agency_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    agency = get_object_or_404(selectors.agency_detail_queryset(), slug=slug)
-    kind = TimelineFilterForm(request.GET).valid_kind()
-    events = selectors.agency_timeline(agency)
+def agency_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    agency = get_object_or_404(records.agency_detail_queryset(), slug=slug)
+    kind = filters.TIMELINE.form(request.GET).valid_values().get("kind", "")
+    events = timeline.agency_timeline(agency)
     derived = derive_status(agency.uses.all(), agency.actions.all())
     vendors = {use.product.vendor for use in agency.uses.all()}  # public uses: vendor published
-    timeline = paginate(request, selectors.sort_timeline(events, kind), TIMELINE_PAGE)
-    selectors.attach_citations(timeline.object_list)
+    timeline_page = paginate(request, timeline.sort_timeline(events, kind), TIMELINE_PAGE)
+    timeline.attach_citations(timeline_page.object_list)
     return render_page(
         request,
         "agencies/agency_detail.html",
@@ -161,31 +175,31 @@ def agency_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "agency": agency,
             "derived": derived,
             # Newest first, 50 a page: an agency with hundreds of facts stays a readable page.
-            "timeline": timeline,
+            "timeline": timeline_page,
             "timeline_kind": kind,
-            "timeline_kind_label": selectors.TIMELINE_KINDS.get(kind, ""),
+            "timeline_kind_label": dict(TimelineKind.choices).get(kind, ""),
             "timeline_total": len(events),
             "timeline_filters": [
                 (key, label, sum(event.kind == key for event in events))
-                for key, label in selectors.TIMELINE_KINDS.items()
+                for key, label in TimelineKind.choices
             ],
             "vendors": sorted(vendors, key=lambda vendor: vendor.name),
-            "authorities": selectors.authorities_acting_on(agency),
+            "authorities": records.authorities_acting_on(agency),
         },
         partial="fragment",
     )
 
 
 @public_page
-def vendor_list(request: HttpRequest) -> HttpResponse:
-    page = paginate(request, selectors.vendor_list())
+def vendor_list(request: HtmxHttpRequest) -> HttpResponse:
+    page = paginate(request, lists.vendor_list())
     return render(request, "agencies/vendor_list.html", {"page": page})
 
 
 @public_page
 @vary_on_headers("HX-Request")
-def vendor_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    vendor = get_object_or_404(selectors.vendor_detail_queryset(), slug=slug)
+def vendor_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    vendor = get_object_or_404(records.vendor_detail_queryset(), slug=slug)
     customers = (
         Use.objects.public()
         .filter(product__vendor=vendor)
@@ -193,20 +207,20 @@ def vendor_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("agency__name", "pk")
     )
     # Two lists page on their own: customers by `page`, the timeline by `timeline_page`.
-    timeline = paginate(
+    timeline_page = paginate(
         request,
-        selectors.sort_timeline(selectors.vendor_timeline(vendor)),
+        timeline.sort_timeline(timeline.vendor_timeline(vendor)),
         TIMELINE_PAGE,
         param="timeline_page",
     )
-    selectors.attach_citations(timeline.object_list)
+    timeline.attach_citations(timeline_page.object_list)
     return render_page(
         request,
         "agencies/vendor_detail.html",
         {
             "vendor": vendor,
             "customers": paginate(request, customers, per_page=50),
-            "timeline": timeline,
+            "timeline": timeline_page,
         },
         partial="timeline" if request.htmx.target == "timeline" else "customers",
     )
@@ -214,32 +228,33 @@ def vendor_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @public_page
 @vary_on_headers("HX-Request")
-def incident_list(request: HttpRequest) -> HttpResponse:
+def incident_list(request: HtmxHttpRequest) -> HttpResponse:
     if redirect := without_empty_parameters(request):
         return redirect
-    form = IncidentFilterForm(request.GET)
-    filters = form.valid_values()
+    form = filters.INCIDENTS.form(request.GET)
+    values = form.valid_values()
     return render_page(
         request,
         "agencies/incident_list.html",
         {
             "form": form,
-            "download_query": urlencode(filters),
-            "page": paginate(request, selectors.incident_list(filters)),
-            "kind": filters.get("kind", ""),
+            "download_query": urlencode(values),
+            "page": paginate(request, lists.incident_list(values)),
+            "kind": values.get("kind", ""),
             "kinds": IncidentKind.choices,
+            "removals": removals(filters.INCIDENTS, request.path, values),
         },
         partial="fragment",
     )
 
 
 @public_page
-def incident_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def incident_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     incident = get_object_or_404(
-        Incident.objects.published().prefetch_related(
-            selectors.cited(),
-            selectors.published("agencies", Agency),
-            selectors.published("vendors", Vendor),
+        Incident.objects.public().prefetch_related(
+            records.cited(),
+            records.public("agencies", Agency),
+            records.public("vendors", Vendor),
         ),
         slug=slug,
     )
@@ -248,27 +263,28 @@ def incident_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @public_page
 @vary_on_headers("HX-Request")
-def action_list(request: HttpRequest) -> HttpResponse:
+def action_list(request: HtmxHttpRequest) -> HttpResponse:
     if redirect := without_empty_parameters(request):
         return redirect
-    form = ActionFilterForm(request.GET)
-    filters = form.valid_values()
+    form = filters.ACTIONS.form(request.GET)
+    values = form.valid_values()
     authority = None
-    if filters.get("authority"):
-        authority = Authority.objects.published().filter(slug=filters["authority"]).first()
+    if values.get("authority"):
+        authority = Authority.objects.public().filter(slug=values["authority"]).first()
         if authority is None:  # it would match nothing: show every action, and say why
             form.ignore("authority")
-            del filters["authority"]
+            del values["authority"]
     return render_page(
         request,
         "agencies/action_list.html",
         {
             "form": form,
-            "download_query": urlencode(filters),
-            "page": paginate(request, selectors.action_list(filters)),
-            "kind": filters.get("kind", ""),
-            "state": filters.get("state", ""),
+            "download_query": urlencode(values),
+            "page": paginate(request, lists.action_list(values)),
+            "kind": values.get("kind", ""),
+            "state": values.get("state", ""),
             "authority": authority,
+            "removals": removals(filters.ACTIONS, request.path, values),
             "kinds": ActionKind.choices,
             "states": ActionState.choices,
         },
@@ -277,13 +293,13 @@ def action_list(request: HttpRequest) -> HttpResponse:
 
 
 @public_page
-def action_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def action_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     action = get_object_or_404(
-        RegulatoryAction.objects.published().prefetch_related(
-            selectors.cited(),
-            selectors.acting_authorities(),
-            selectors.published("agencies", Agency),
-            selectors.published("vendors", Vendor),
+        RegulatoryAction.objects.public().prefetch_related(
+            records.cited(),
+            records.acting_authorities(),
+            records.public("agencies", Agency),
+            records.public("vendors", Vendor),
         ),
         slug=slug,
     )
@@ -291,14 +307,14 @@ def action_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @public_page
-def source_list(request: HttpRequest) -> HttpResponse:
-    page = paginate(request, selectors.source_list())
+def source_list(request: HtmxHttpRequest) -> HttpResponse:
+    page = paginate(request, lists.source_list())
     return render(request, "agencies/source_list.html", {"page": page})
 
 
 @public_page
-def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    source = get_object_or_404(Source.objects.published(), slug=slug)
+def source_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    source = get_object_or_404(Source.objects.public(), slug=slug)
     citations = source.citations.public().select_related(
         "speaker", *CITED_FIELDS, "use__agency", "use__product", "product__vendor"
     )
@@ -309,9 +325,9 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @public_page
 @vary_on_headers("HX-Request")
-def search(request: HttpRequest) -> HttpResponse:
-    query = selectors.clean_query(request.GET.get("q"))
-    results = selectors.search_records(query)
+def search(request: HtmxHttpRequest) -> HttpResponse:
+    query = clean_query(request.GET.get("q"))
+    results = searching.search_records(query)
     return render_page(
         request,
         "agencies/search.html",
@@ -325,7 +341,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @public_page
-def data(request: HttpRequest) -> HttpResponse:
+def data(request: HtmxHttpRequest) -> HttpResponse:
     downloads = [
         {
             "name": name,
@@ -339,7 +355,7 @@ def data(request: HttpRequest) -> HttpResponse:
 
 
 @public_page
-def changes(request: HttpRequest) -> HttpResponse:
+def changes(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "agencies/changes.html", {"versions": history.recent_changes()})
 
 
@@ -353,8 +369,8 @@ HISTORY_MODELS = {
 
 
 @public_page
-def record_history(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
-    record = get_object_or_404(HISTORY_MODELS[kind].objects.published(), slug=slug)
+def record_history(request: HtmxHttpRequest, kind: str, slug: str) -> HttpResponse:
+    record = get_object_or_404(HISTORY_MODELS[kind].objects.public(), slug=slug)
     return render(
         request,
         "agencies/record_history.html",

@@ -31,6 +31,6 @@ def no_page_cache():
 @pytest.fixture
 def seeded(db):
     """The seed data, loaded the way `make run` loads it."""
-    from agencies.services import load_seed_data
+    from agencies.services.seed import load_seed_data
 
     assert load_seed_data()

@@ -7,6 +7,7 @@ import itertools
 
 from agencies import choices
 from agencies.models import (
+    CITATION_FIELD_OF,
     Agency,
     Authority,
     Citation,
@@ -18,6 +19,8 @@ from agencies.models import (
     Use,
     Vendor,
 )
+from agencies.services import edits
+from agencies.services.statuses import agencies_touched_by
 
 _numbers = itertools.count(1)
 
@@ -29,7 +32,31 @@ def _n() -> int:
     return next(_numbers)
 
 
-def make_agency(**fields) -> Agency:
+def _public(record, sourced: bool):
+    """A published fact is public only with a citation of a published source: give it one (a
+    draft too, so that it can be published), unless the test is about a record without."""
+    if sourced and record.needs_source:
+        field = CITATION_FIELD_OF[record._meta.model_name]
+        make_citation(**{field: record}, quote="", claim="Supports the record.")
+    return record
+
+
+def edited(*records, touched_before: set[int] | None = None):
+    """Save records as an editor's save in admin does: the statuses they touch follow."""
+    for record in records:
+        record.save()
+    edits.record_edited(records=records, touched_before=touched_before or set())
+    return records[0] if len(records) == 1 else records
+
+
+def deleted(record) -> None:
+    """Delete a record as admin does: the statuses it touched follow."""
+    touched = agencies_touched_by(record)
+    record.delete()
+    edits.record_edited(records=[], touched_before=touched)
+
+
+def make_agency(*, sourced: bool = True, **fields) -> Agency:
     n = _n()
     values = {
         "name": f"Test Police Service {n}",
@@ -38,50 +65,54 @@ def make_agency(**fields) -> Agency:
         "country": "CA",
         "subdivision": "CA-ON",
     }
-    return Agency.objects.create(**(PUBLISHED | values | fields))
+    return edited(_public(Agency.objects.create(**(PUBLISHED | values | fields)), sourced))
 
 
-def make_vendor(**fields) -> Vendor:
+def make_vendor(*, sourced: bool = True, **fields) -> Vendor:
     n = _n()
-    return Vendor.objects.create(
-        **(PUBLISHED | {"name": f"Vendor {n}", "slug": f"vendor-{n}"} | fields)
+    return _public(
+        Vendor.objects.create(
+            **(PUBLISHED | {"name": f"Vendor {n}", "slug": f"vendor-{n}"} | fields)
+        ),
+        sourced,
     )
 
 
-def make_product(**fields) -> Product:
+def make_product(*, sourced: bool = True, **fields) -> Product:
     n = _n()
     values = {"name": f"Product {n}", "slug": f"product-{n}"}
     if "vendor" not in fields:
         values["vendor"] = make_vendor()
-    return Product.objects.create(**(PUBLISHED | values | fields))
+    return _public(Product.objects.create(**(PUBLISHED | values | fields)), sourced)
 
 
-def make_use(**fields) -> Use:
+def make_use(*, sourced: bool = True, **fields) -> Use:
     values = {"status": choices.UseStatus.CONFIRMED}
     if "agency" not in fields:
         values["agency"] = make_agency()
     if "product" not in fields:
         values["product"] = make_product()
-    return Use.objects.create(**(PUBLISHED | values | fields))
+    use = _public(Use.objects.create(**(PUBLISHED | values | fields)), sourced)
+    return edited(use)
 
 
-def make_incident(**fields) -> Incident:
+def make_incident(*, sourced: bool = True, **fields) -> Incident:
     n = _n()
     values = {"title": f"Incident {n}", "slug": f"incident-{n}", "kind": choices.IncidentKind.OTHER}
-    return Incident.objects.create(**(PUBLISHED | values | fields))
+    return _public(Incident.objects.create(**(PUBLISHED | values | fields)), sourced)
 
 
-def make_authority(**fields) -> Authority:
+def make_authority(*, sourced: bool = True, **fields) -> Authority:
     n = _n()
     values = {
         "name": f"Commissioner {n}",
         "slug": f"commissioner-{n}",
         "kind": choices.AuthorityKind.PRIVACY_COMMISSIONER,
     }
-    return Authority.objects.create(**(PUBLISHED | values | fields))
+    return _public(Authority.objects.create(**(PUBLISHED | values | fields)), sourced)
 
 
-def make_action(**fields) -> RegulatoryAction:
+def make_action(*, sourced: bool = True, **fields) -> RegulatoryAction:
     n = _n()
     values = {
         "title": f"Action {n}",
@@ -89,10 +120,10 @@ def make_action(**fields) -> RegulatoryAction:
         "kind": choices.ActionKind.INVESTIGATION,
         "state": choices.ActionState.OPEN,
     }
-    return RegulatoryAction.objects.create(**(PUBLISHED | values | fields))
+    return _public(RegulatoryAction.objects.create(**(PUBLISHED | values | fields)), sourced)
 
 
-def make_person(**fields) -> Person:
+def make_person(*, sourced: bool = True, **fields) -> Person:
     n = _n()
     values = {
         "name": f"Person {n}",
@@ -100,7 +131,7 @@ def make_person(**fields) -> Person:
         "role": "spokesperson",
         "organisation": "X",
     }
-    return Person.objects.create(**(PUBLISHED | values | fields))
+    return _public(Person.objects.create(**(PUBLISHED | values | fields)), sourced)
 
 
 def make_source(**fields) -> Source:

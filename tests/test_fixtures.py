@@ -16,7 +16,7 @@ from agencies.models import (
     Use,
     Vendor,
 )
-from agencies.services import load_seed_data
+from agencies.services.seed import load_seed_data
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,10 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
-from agencies.admin import NEEDS_CITATION
 from agencies.choices import Publication
 from agencies.models import Agency, Citation, Source
 from agencies.roles import EDITORS, PUBLISHERS
+from agencies.services.publishing import NEEDS_SOURCE as NEEDS_CITATION
 
 from . import factories as f
 from .forms import form_data
@@ -133,7 +133,7 @@ def test_an_editor_cannot_publish_even_by_posting_the_field(
 
 
 def test_publishing_without_a_citation_is_refused_with_a_reason(client, django_user_model, seeded):
-    uncited = f.make_agency(name="Uncited Police", publication=Publication.DRAFT)
+    uncited = f.make_agency(name="Uncited Police", publication=Publication.DRAFT, sourced=False)
     client.force_login(make_member(django_user_model, "pat", PUBLISHERS))
     page = client.get(change_url(uncited)).content.decode()
     data = form_data(page, "agency_form") | {"publication": "published", "name": "Uncited Police"}
@@ -150,7 +150,7 @@ def test_publishing_without_a_citation_is_refused_with_a_reason(client, django_u
         {"action": "publish_selected", "_selected_action": [uncited.pk]},
         follow=True,
     )
-    assert "Not published, as they have no citation: Uncited Police" in response.content.decode()
+    assert "Refused. agency “Uncited Police” has no citation" in response.content.decode()
     uncited.refresh_from_db()
     assert uncited.publication == Publication.DRAFT
 

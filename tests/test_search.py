@@ -4,8 +4,9 @@ index on each."""
 import pytest
 from django.db import connection
 
-from agencies import search, selectors
+from agencies import search
 from agencies.models import Agency
+from agencies.selectors.search import search_records
 
 from . import factories as f
 
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def names(query: str) -> list[str]:
-    return [agency.name for agency in selectors.search_records(query)["agencies"]]
+    return [agency.name for agency in search_records(query)["agencies"]]
 
 
 @pytest.fixture
@@ -51,7 +52,7 @@ def test_case_is_ignored_but_accents_are_kept_on_both_engines(agencies):
 def test_drafts_and_syntax_are_inert(agencies):
     assert names("hidden") == []
     for hostile in ['"', "lake*) OR (x", "'; DROP TABLE agencies_agency; --", "NEAR(a b)", "-"]:
-        selectors.search_records(hostile)  # no error, whatever the engine's query syntax
+        search_records(hostile)  # no error, whatever the engine's query syntax
     assert Agency.objects.count() == 5
 
 
@@ -62,7 +63,7 @@ def test_the_agency_list_filter_uses_the_same_search(agencies, client):
 
 
 def test_quotes_are_searched_too(seeded):
-    quotes = selectors.search_records("informally tested")["quotes"]
+    quotes = search_records("informally tested")["quotes"]
     assert quotes
     assert all("informally" in (c.quote + c.claim).lower() for same in quotes for c in same)
 

@@ -6,6 +6,8 @@ import pytest
 
 from agencies.choices import AgencyStatus
 from agencies.models import Agency
+from agencies.services import publishing
+from agencies.services.statuses import agencies_touched_by
 
 from . import factories as f
 
@@ -20,7 +22,7 @@ def status_of(agency: Agency) -> tuple[str, str]:
 def test_an_agency_with_no_uses_has_no_known_use():
     agency = f.make_agency()
     assert status_of(agency) == (AgencyStatus.NO_KNOWN_USE, "No known use")  # derived on save
-    f.make_use(agency=agency, status="denied").delete()
+    f.deleted(f.make_use(agency=agency, status="denied"))
     assert status_of(agency) == (AgencyStatus.NO_KNOWN_USE, "No known use")
 
 
@@ -37,7 +39,7 @@ def test_status_follows_uses_as_they_change():
         "Trial or testing, from Oct 2019, no end recorded",
     )
     use.ended_on = datetime.date(2020, 2, 5)
-    use.save()
+    f.edited(use)
     assert status_of(agency) == (AgencyStatus.ENDED, "Trial or testing, Oct 2019 – 5 Feb 2020")
 
 
@@ -63,14 +65,18 @@ def test_actions_about_the_agency_join_the_summary_and_leave_it():
     f.make_use(agency=agency, status="confirmed")
     review = f.make_action(kind="internal_review", state="open")
     review.agencies.add(agency)
+    f.edited(review)
     assert status_of(agency)[1] == "Confirmed use, dates not known; under review"
     review.state, review.closed_on = "closed", None
-    review.save()
+    f.edited(review)
     assert status_of(agency)[1] == "Confirmed use, dates not known; reviewed"
+    before = agencies_touched_by(review)
     review.agencies.remove(agency)
+    f.edited(review, touched_before=before)
     assert status_of(agency)[1] == "Confirmed use, dates not known"
     review.agencies.add(agency)
-    review.delete()
+    f.edited(review)
+    f.deleted(review)
     assert status_of(agency)[1] == "Confirmed use, dates not known"
 
 
@@ -114,6 +120,7 @@ def test_an_undated_action_sorts_after_dated_ones():
     f.make_use(agency=agency, status="confirmed")
     agency.actions.add(f.make_action(kind="order", state="closed"))
     agency.actions.add(f.make_action(kind="investigation", opened_on=datetime.date(2020, 2, 21)))
+    f.edited(agency)
     assert (
         status_of(agency)[1]
         == "Confirmed use, dates not known; under investigation; ordered stopped"
@@ -130,11 +137,9 @@ def test_a_use_of_an_unpublished_vendor_leaves_the_status_until_the_vendor_is_pu
     page = client.get(agency.get_absolute_url()).context["derived"]
     assert page.status == AgencyStatus.NO_KNOWN_USE
 
-    vendor.publication = "published"
-    vendor.save()
+    assert publishing.publish(records=[vendor]).done == [vendor]
     assert status_of(agency)[0] == AgencyStatus.CONFIRMED
-    vendor.publication = "draft"
-    vendor.save()
+    assert publishing.withdraw(records=[vendor]).done == [vendor]
     assert status_of(agency)[0] == AgencyStatus.NO_KNOWN_USE
 
 
@@ -143,8 +148,7 @@ def test_a_draft_product_counts_only_once_published():
     agency = f.make_agency()
     f.make_use(agency=agency, product=product, status="confirmed")
     assert status_of(agency)[0] == AgencyStatus.NO_KNOWN_USE
-    product.publication = "published"
-    product.save()
+    publishing.publish(records=[product])
     assert status_of(agency)[0] == AgencyStatus.CONFIRMED
 
 
@@ -153,7 +157,7 @@ def test_saving_an_agency_loaded_before_its_use_changed_keeps_the_derived_status
     stale = Agency.objects.get(pk=agency.pk)  # an editor's form, opened before the use was added
     f.make_use(agency=agency, status="confirmed")
     stale.summary = "An edited summary."
-    stale.save()
+    f.edited(stale)
     assert status_of(agency)[0] == AgencyStatus.CONFIRMED
 
 

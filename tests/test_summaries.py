@@ -3,9 +3,10 @@ every write whichever way it is made, and never kept when computed across a writ
 
 import pytest
 
-from agencies import selectors
 from agencies.choices import AgencyStatus, Publication
 from agencies.models import Agency, Summary, Vendor
+from agencies.selectors import facets as facet_selectors
+from agencies.selectors import lists
 from agencies.summaries import summaries
 
 from . import factories as f
@@ -49,10 +50,10 @@ def test_stored_facets_are_the_facets_a_fresh_count_gives(client, seeded):
     stored = client.get("/agencies/").context["facets"]
     vendor_names = dict(Vendor.objects.published().values_list("slug", "name"))
     for facet in stored:
-        fresh = selectors.facet_counts(facet.name, {})
+        fresh = facet_selectors.facet_counts(facet.name, {})
         assert [(o.value, o.count) for o in facet.options] == sorted(
             fresh,
-            key=lambda row: selectors.STATUS_ORDER.get(row[0], 99) if facet.name == "status" else 0,
+            key=lambda row: lists.STATUS_ORDER.get(row[0], 99) if facet.name == "status" else 0,
         )
         assert all(o.label for o in facet.options)
     assert {o.value for o in stored[-1].options} <= set(vendor_names)
@@ -66,7 +67,7 @@ def test_a_filtered_facet_is_counted_live_but_its_own_counts_are_stored(client, 
     # Choosing a status leaves the status facet's own counts site-wide: stored.
     assert Summary.objects.filter(key="facet:status").exists()
     ended = {o.value: o.count for o in facets["country"].options}
-    assert ended == dict(selectors.facet_counts("country", {"status": "ended"}))
+    assert ended == dict(facet_selectors.facet_counts("country", {"status": "ended"}))
 
 
 def test_a_figure_computed_while_a_write_commits_is_recomputed(seeded):

@@ -7,8 +7,16 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
-from agencies.models import Agency, Citation, Incident, Product, RegulatoryAction, Use, Vendor
-from agencies.services import PUBLISHABLE_MODELS
+from agencies.models import (
+    PUBLISHABLE_MODELS,
+    Agency,
+    Citation,
+    Incident,
+    Product,
+    RegulatoryAction,
+    Use,
+    Vendor,
+)
 from agencies.synthetic import Sizes, generate
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from agencies import selectors
 from agencies.choices import AgencyStatus
 from agencies.models import Agency, Citation, Incident, RegulatoryAction, Source, Use, Vendor
+from agencies.selectors import charts, timeline
 
 from . import factories as f
 
@@ -378,14 +378,14 @@ def test_places_read_as_names_not_codes(client, seeded):
 
 
 def test_the_chart_labels_each_month_and_the_year_where_it_changes():
-    bars = selectors.chart_bars([("Dec 2019", 1), ("Jan 2020", 4), ("Feb 2020", 2)])
+    bars = charts.chart_bars([("Dec 2019", 1), ("Jan 2020", 4), ("Feb 2020", 2)])
     assert [(bar.tick, bar.subtick) for bar in bars] == [
         ("Dec", "2019"),
         ("Jan", "2020"),
         ("Feb", ""),
     ]
     assert [bar.height for bar in bars] == [15.0, 60.0, 30.0]  # the tallest fills the chart
-    yearly = selectors.chart_bars([("2019", 0), ("2020", 3)])
+    yearly = charts.chart_bars([("2019", 0), ("2020", 3)])
     assert [(bar.tick, bar.subtick, bar.height) for bar in yearly] == [
         ("2019", "", 0.0),
         ("2020", "", 60.0),
@@ -482,7 +482,7 @@ def test_latest_events_include_a_use_known_only_by_when_it_began(client, seeded)
         started_on=later,
         disclosed_on=None,
     )
-    titles = [event.title for event in selectors.latest_events()]
+    titles = [event.title for event in timeline.latest_events()]
     assert titles[0].startswith("Late Starter Police began using")
 
 
@@ -495,7 +495,7 @@ def test_latest_events_date_incidents_and_actions_as_their_timelines_do(client, 
     f.make_action(
         title="Long closed", state="closed", opened_on=datetime.date(2001, 1, 1), closed_on=soon
     )
-    titles = [event.title for event in selectors.latest_events()][:2]
+    titles = [event.title for event in timeline.latest_events()][:2]
     assert sorted(titles) == ["Closed: Long closed", "Happened, never disclosed"]
 
 

@@ -8,9 +8,19 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, NinjaAPI, Query, Router, Schema
 from ninja.pagination import PaginationBase, paginate
 
-from .. import selectors
+from .. import filters
+from ..choices import AgencySort
+from ..filters import values_of
 from ..models import Agency, Incident, Product, RegulatoryAction, Use
+from ..selectors import lists, records
 from . import schemas
+
+# The query schemas, built from each list's one declaration of its filters (agencies/filters.py).
+AgenciesFilters = filters.AGENCIES.schema
+UsesFilters = filters.USES.schema
+IncidentsFilters = filters.INCIDENTS.schema
+ActionsFilters = filters.ACTIONS.schema
+CitationsFilters = filters.CITATIONS.schema
 
 api = NinjaAPI(
     title="Facial recognition tracker API",
@@ -45,6 +55,9 @@ class Pages(PaginationBase):
 
     class Output(Schema):
         count: int
+        filters: dict[str, str] = Field(
+            description="The filters in force, as given: one that matches nothing stays here."
+        )
         page: int
         pages: int
         next: str | None
@@ -68,8 +81,10 @@ class Pages(PaginationBase):
             query["page"] = str(page)
             return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
+        given = params.get("filters")
         return {
             "count": count,
+            "filters": values_of(given) if given is not None else {},
             "page": number,
             "pages": pages,
             "next": link(number + 1) if number < pages else None,
@@ -78,37 +93,33 @@ class Pages(PaginationBase):
         }
 
 
-def filters_of(schema: Schema) -> dict[str, str]:
-    return {name: str(value) for name, value in schema.dict().items() if value}
-
-
 agencies = Router(tags=["agencies"])
 
 
 @agencies.get("", response=list[schemas.AgencyOut])
 @paginate(Pages)
-def list_agencies(request, filters: Query[schemas.AgencyFilters]):
-    values = filters_of(filters)
-    sort = values.pop("sort", "name")
-    return selectors.filter_agencies(values, sort)
+def list_agencies(request, filters: Query[AgenciesFilters]):
+    values = values_of(filters)
+    sort = values.pop("sort", AgencySort.NAME)
+    return lists.filter_agencies(values, sort)
 
 
 @agencies.get("/{slug}", response=schemas.AgencyDetail)
 def get_agency(request, slug: str):
     # What the schema reads: every use with its citations; incidents and actions by slug.
     queryset = (
-        Agency.objects.published()
+        Agency.objects.public()
         .select_related("parent")
         .prefetch_related(
-            selectors.cited(),
+            records.cited(),
             Prefetch(
                 "uses",
                 queryset=Use.objects.public()
-                .select_related("product__vendor")
-                .prefetch_related(selectors.cited()),
+                .select_related("agency", "product__vendor")
+                .prefetch_related(records.cited()),
             ),
-            selectors.published("incidents", Incident),
-            selectors.published("actions", RegulatoryAction),
+            records.public("incidents", Incident),
+            records.public("actions", RegulatoryAction),
         )
     )
     return get_object_or_404(queryset, slug=slug)
@@ -120,13 +131,13 @@ vendors = Router(tags=["vendors"])
 @vendors.get("", response=list[schemas.VendorOut])
 @paginate(Pages)
 def list_vendors(request):
-    return selectors.vendor_list()
+    return lists.vendor_list()
 
 
 @vendors.get("/{slug}", response=schemas.VendorDetail)
 def get_vendor(request, slug: str):
-    queryset = selectors.vendor_list().prefetch_related(
-        selectors.cited(), Prefetch("products", queryset=Product.objects.published())
+    queryset = lists.vendor_list().prefetch_related(
+        records.cited(), Prefetch("products", queryset=Product.objects.public())
     )
     return get_object_or_404(queryset, slug=slug)
 
@@ -136,8 +147,8 @@ uses = Router(tags=["uses"])
 
 @uses.get("", response=list[schemas.UseOut])
 @paginate(Pages)
-def list_uses(request, filters: Query[schemas.UseFilters]):
-    return selectors.use_list(filters_of(filters))
+def list_uses(request, filters: Query[UsesFilters]):
+    return lists.use_list(values_of(filters))
 
 
 incidents = Router(tags=["incidents"])
@@ -145,15 +156,13 @@ incidents = Router(tags=["incidents"])
 
 @incidents.get("", response=list[schemas.IncidentOut])
 @paginate(Pages)
-def list_incidents(request, filters: Query[schemas.IncidentFilters]):
-    return selectors.incident_list(filters_of(filters))
+def list_incidents(request, filters: Query[IncidentsFilters]):
+    return lists.incident_list(values_of(filters))
 
 
 @incidents.get("/{slug}", response=schemas.IncidentDetail)
 def get_incident(request, slug: str):
-    return get_object_or_404(
-        selectors.incident_list({}).prefetch_related(selectors.cited()), slug=slug
-    )
+    return get_object_or_404(lists.incident_list({}).prefetch_related(records.cited()), slug=slug)
 
 
 actions = Router(tags=["actions"])
@@ -161,15 +170,13 @@ actions = Router(tags=["actions"])
 
 @actions.get("", response=list[schemas.ActionOut])
 @paginate(Pages)
-def list_actions(request, filters: Query[schemas.ActionFilters]):
-    return selectors.action_list(filters_of(filters))
+def list_actions(request, filters: Query[ActionsFilters]):
+    return lists.action_list(values_of(filters))
 
 
 @actions.get("/{slug}", response=schemas.ActionDetail)
 def get_action(request, slug: str):
-    return get_object_or_404(
-        selectors.action_list({}).prefetch_related(selectors.cited()), slug=slug
-    )
+    return get_object_or_404(lists.action_list({}).prefetch_related(records.cited()), slug=slug)
 
 
 sources = Router(tags=["sources"])
@@ -178,13 +185,13 @@ sources = Router(tags=["sources"])
 @sources.get("", response=list[schemas.SourceOut])
 @paginate(Pages)
 def list_sources(request):
-    return selectors.source_list()
+    return lists.source_list()
 
 
 @sources.get("/{slug}", response=schemas.SourceDetail)
 def get_source(request, slug: str):
-    source = get_object_or_404(selectors.source_list(), slug=slug)
-    source.quotes = list(selectors.citation_list({"source": slug}))
+    source = get_object_or_404(lists.source_list(), slug=slug)
+    source.quotes = list(lists.citation_list({"source": slug}))
     return source
 
 
@@ -193,10 +200,10 @@ citations = Router(tags=["citations"])
 
 @citations.get("", response=list[schemas.CitationOut])
 @paginate(Pages)
-def list_citations(request, filters: Query[schemas.CitationFilters]):
-    values = filters_of(filters)
-    citations = selectors.citation_list(values)
-    return citations if values else Counted(citations, selectors.public_citation_count())
+def list_citations(request, filters: Query[CitationsFilters]):
+    values = values_of(filters)
+    citations = lists.citation_list(values)
+    return citations if values else Counted(citations, lists.public_citation_count())
 
 
 ROUTERS = [

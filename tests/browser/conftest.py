@@ -106,7 +106,7 @@ def seeded_live(transactional_db, live_server):
     live_server answers from another thread, so the data must be committed: transactional_db,
     which flushes the tables after each test, hence seeding per test.
     """
-    from agencies.services import load_seed_data
+    from agencies.services.seed import load_seed_data
 
     assert load_seed_data()
     return live_server.url

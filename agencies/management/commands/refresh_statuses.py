@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from agencies.services import refresh_all_statuses
+from agencies.services.statuses import refresh_all_statuses
 
 
 class Command(BaseCommand):

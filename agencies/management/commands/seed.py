@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from agencies.services import load_seed_data
+from agencies.services.seed import load_seed_data
 
 
 class Command(BaseCommand):

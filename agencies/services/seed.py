@@ -1,4 +1,4 @@
-"""Writes that take more than one step."""
+"""Loading the seed data (fixtures/) into an empty database."""
 
 from __future__ import annotations
 
@@ -9,33 +9,10 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from . import signals
-from .models import (
-    ActionAuthority,
-    Agency,
-    Authority,
-    Citation,
-    Incident,
-    Person,
-    Product,
-    RegulatoryAction,
-    Source,
-    Use,
-    Vendor,
-)
-from .status import refresh_agency_statuses
+from ..invalidation import record_changed
+from ..models import PUBLISHABLE_MODELS, ActionAuthority, Agency, Citation
+from .statuses import store_statuses
 
-PUBLISHABLE_MODELS = (
-    Agency,
-    Vendor,
-    Product,
-    Use,
-    Incident,
-    Authority,
-    RegulatoryAction,
-    Person,
-    Source,
-)
 HISTORY_MODELS = (*PUBLISHABLE_MODELS, ActionAuthority, Citation)
 
 SEED_FIXTURES = (
@@ -57,12 +34,6 @@ def seed_fixture_paths() -> list[Path]:
 
 
 @transaction.atomic
-def refresh_all_statuses() -> int:
-    """Derive every agency's status afresh; returns how many agencies were updated."""
-    return refresh_agency_statuses(Agency.objects.all())
-
-
-@transaction.atomic
 def load_seed_data(*, force: bool = False) -> bool:
     """Load the seed fixtures into an empty database, then derive statuses.
 
@@ -75,11 +46,11 @@ def load_seed_data(*, force: bool = False) -> bool:
     loaded_at = timezone.now()
     for model in PUBLISHABLE_MODELS:
         model.objects.published().filter(published_at=None).update(published_at=loaded_at)
-    refresh_all_statuses()
+    store_statuses(Agency.objects.all())
     # Fixtures load without signals, so each record's history starts here, as its first version.
     for model in HISTORY_MODELS:
         model.history.bulk_history_create(
             list(model.objects.all()), default_change_reason="Seed data", default_date=loaded_at
         )
-    signals.record_changed()  # fixtures load without the signals that would have done it
+    record_changed()  # statuses and history rows were written in bulk, which sends no signal
     return True

@@ -1,21 +1,13 @@
 """The editors' workspace: every record, with its citations inline where it is edited."""
 
 from django.contrib import admin, messages
-from django.contrib.auth import get_permission_codename
-from django.core.exceptions import ValidationError
-from django.db import models
 from django.db.models import Count
-from django.forms.models import BaseInlineFormSet
-from django.utils import timezone
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.html import format_html
-from import_export.admin import ImportMixin
-from import_export.formats.base_formats import CSV, XLSX
-from simple_history.admin import SimpleHistoryAdmin
 
-from . import imports
-from .choices import Publication
-from .models import (
-    ActionAuthority,
+from .. import imports
+from ..models import (
     Agency,
     Authority,
     Citation,
@@ -27,169 +19,19 @@ from .models import (
     Use,
     Vendor,
 )
-
-NEEDS_CITATION = (
-    "A record can be published only with at least one citation: add the source and the exact "
-    "quote that support it, then publish."
+from ..services import publishing
+from .base import (
+    ActionAuthorityInline,
+    CitationInline,
+    CitedAdmin,
+    PersonCitationInline,
+    ProductInline,
+    PublishableAdmin,
+    RecordAdmin,
+    SourceForm,
+    SpreadsheetImport,
+    UseInline,
 )
-
-
-class CitationFormSet(BaseInlineFormSet):
-    """Refuses to leave a published record without a citation."""
-
-    def clean(self) -> None:
-        super().clean()
-        if not getattr(self.instance, "is_published", False):
-            return
-        kept = [
-            form
-            for form in self.forms
-            if form.cleaned_data.get("source") and not form.cleaned_data.get("DELETE")
-        ]
-        if not kept:
-            raise ValidationError(NEEDS_CITATION)
-
-
-class CitationInline(admin.StackedInline):
-    """Citations shown on the record they support; the foreign key says which."""
-
-    model = Citation
-    view_on_site = False  # the record it cites has the link, at the top
-    formset = CitationFormSet
-    extra = 0
-    min_num = 0
-    fields = [("source", "speaker"), "quote", "claim"]
-    autocomplete_fields = ["source", "speaker"]
-    verbose_name = "citation"
-    verbose_name_plural = "citations: the sources behind this record, with the exact quote"
-
-
-class PersonCitationInline(CitationInline):
-    fk_name = "person"
-
-
-class UseInline(admin.TabularInline):
-    model = Use
-    extra = 0
-    view_on_site = False  # a use's page is its agency's, linked at the top when published
-    fields = [
-        "product",
-        "status",
-        "authorisation",
-        "started_on",
-        "started_on_precision",
-        "ended_on",
-        "ended_on_precision",
-    ]
-    autocomplete_fields = ["product"]
-    show_change_link = True
-
-
-class ActionAuthorityInline(admin.TabularInline):
-    model = ActionAuthority
-    extra = 1
-    autocomplete_fields = ["authority"]
-
-
-class ProductInline(admin.TabularInline):
-    model = Product
-    extra = 0
-    view_on_site = False  # a product's page is its vendor's, linked at the top when published
-    prepopulated_fields = {"slug": ["name"]}
-    show_change_link = True
-
-
-class RecordAdmin(SimpleHistoryAdmin):
-    """Every record: its history (with what changed, and a way to restore a version)."""
-
-    # A link typed without a scheme is taken as https (Django 6's default, adopted now).
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-
-
-class PublishableAdmin(RecordAdmin):
-    """Drafts and publishing: editors write drafts; only publishers may publish or unpublish."""
-
-    needs_citation = True
-    actions = ["publish_selected", "return_to_draft"]
-
-    def get_list_display(self, request):
-        return [*super().get_list_display(request), "publication"]
-
-    def get_list_filter(self, request):
-        return ["publication", *super().get_list_filter(request)]
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if self.fieldsets:  # declared fieldsets leave out the publication fields
-            fieldsets = [*fieldsets, ("Publication", {"fields": ["publication", "published_at"]})]
-        return fieldsets
-
-    def get_readonly_fields(self, request, obj=None):
-        readonly = [*super().get_readonly_fields(request, obj), "published_at"]
-        if not self.has_publish_permission(request):
-            readonly.append("publication")
-        return readonly
-
-    def view_on_site(self, obj) -> str | None:
-        # A draft has no public page yet: the link would lead to "Not found".
-        if obj.is_published and hasattr(obj, "get_absolute_url"):
-            return obj.get_absolute_url()
-        return None
-
-    def has_publish_permission(self, request) -> bool:
-        codename = get_permission_codename("publish", self.opts)
-        return request.user.has_perm(f"{self.opts.app_label}.{codename}")
-
-    @admin.action(description="Publish the selected records", permissions=["publish"])
-    def publish_selected(self, request, queryset) -> None:
-        refused = []
-        for record in queryset.exclude(publication=Publication.PUBLISHED):
-            if self.needs_citation and not record.citations.exists():
-                refused.append(str(record))
-                continue
-            record.publication = Publication.PUBLISHED
-            record.published_at = record.published_at or timezone.now()
-            record.save()  # one by one, so history and statuses follow each change
-        if refused:
-            self.message_user(
-                request,
-                f"Not published, as they have no citation: {'; '.join(refused)}. {NEEDS_CITATION}",
-                messages.ERROR,
-            )
-        else:
-            self.message_user(request, "Published.", messages.SUCCESS)
-
-    @admin.action(description="Return the selected records to draft", permissions=["publish"])
-    def return_to_draft(self, request, queryset) -> None:
-        for record in queryset.filter(publication=Publication.PUBLISHED):
-            record.publication = Publication.DRAFT
-            record.save()
-        self.message_user(request, "Returned to draft: no longer public.", messages.SUCCESS)
-
-
-class SpreadsheetImport(ImportMixin):
-    """An "Import" button on the list: CSV or XLSX, previewed, all rows or none."""
-
-    import_formats = [CSV, XLSX]
-
-
-class CitedAdmin(PublishableAdmin):
-    """Shared by every cited record: citations inline and a count column."""
-
-    inlines = [CitationInline]
-
-    def get_queryset(self, request):
-        # A GROUP BY query drops Meta.ordering, so the order is said again (stable pages).
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(citation_count=Count("citations", distinct=True))
-            .order_by(*self.model._meta.ordering, "pk")
-        )
-
-    @admin.display(description="citations", ordering="citation_count")
-    def citation_count(self, obj) -> int:
-        return obj.citation_count
 
 
 @admin.register(Agency)
@@ -381,7 +223,7 @@ class PersonAdmin(CitedAdmin):
 @admin.register(Source)
 class SourceAdmin(SpreadsheetImport, PublishableAdmin):
     resource_classes = [imports.SourceResource]
-    needs_citation = False  # a source is the evidence itself
+    form = SourceForm
     list_display = [
         "title",
         "publisher",
@@ -488,3 +330,13 @@ class CitationAdmin(SpreadsheetImport, RecordAdmin):
     @admin.display(description="supports")
     def cited_record(self, obj) -> str:
         return str(obj.record)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        citation = self.get_object(request, object_id)
+        reason = citation and publishing.citation_change_refusal(citation, deleting=True)
+        if reason:
+            self.message_user(request, f"Not deleted. {reason}", messages.ERROR)
+            return HttpResponseRedirect(
+                reverse("admin:agencies_citation_change", args=[citation.pk])
+            )
+        return super().delete_view(request, object_id, extra_context)

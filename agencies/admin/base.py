@@ -1,0 +1,206 @@
+"""What every record's admin shares: history, drafts and publishing, citations inline, and the
+services that follow each write (statuses derived again, caches invalidated)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_permission_codename
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
+from import_export.admin import ImportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from simple_history.admin import SimpleHistoryAdmin
+
+from ..choices import Publication
+from ..models import ActionAuthority, Citation, Product, Source, Use
+from ..services import edits, publishing
+from ..services.statuses import agencies_touched_by
+
+
+class CitationFormSet(BaseInlineFormSet):
+    """Refuses to leave a public record without a citation of a published source."""
+
+    def clean(self) -> None:
+        super().clean()
+        if not getattr(self.instance, "is_published", False):
+            return
+        sources = [
+            form.cleaned_data["source"]
+            for form in self.forms
+            if form.cleaned_data.get("source") and not form.cleaned_data.get("DELETE")
+        ]
+        if reason := publishing.missing_support(self.instance, sources=sources):
+            raise ValidationError(reason)
+
+
+class CitationInline(admin.StackedInline):
+    """Citations shown on the record they support; the foreign key says which."""
+
+    model = Citation
+    view_on_site = False  # the record it cites has the link, at the top
+    formset = CitationFormSet
+    extra = 0
+    min_num = 0
+    fields = [("source", "speaker"), "quote", "claim"]
+    autocomplete_fields = ["source", "speaker"]
+    verbose_name = "citation"
+    verbose_name_plural = "citations: the sources behind this record, with the exact quote"
+
+
+class PersonCitationInline(CitationInline):
+    fk_name = "person"
+
+
+class UseInline(admin.TabularInline):
+    model = Use
+    extra = 0
+    view_on_site = False  # a use's page is its agency's, linked at the top when published
+    fields = [
+        "product",
+        "status",
+        "authorisation",
+        "started_on",
+        "started_on_precision",
+        "ended_on",
+        "ended_on_precision",
+    ]
+    autocomplete_fields = ["product"]
+    show_change_link = True
+
+
+class ActionAuthorityInline(admin.TabularInline):
+    model = ActionAuthority
+    extra = 1
+    autocomplete_fields = ["authority"]
+
+
+class ProductInline(admin.TabularInline):
+    model = Product
+    extra = 0
+    view_on_site = False  # a product's page is its vendor's, linked at the top when published
+    prepopulated_fields = {"slug": ["name"]}
+    show_change_link = True
+
+
+class RecordAdmin(SimpleHistoryAdmin):
+    """Every record: its history (with what changed, and a way to restore a version), and after
+    every save or delete, the statuses it touched derived again (services.edits)."""
+
+    # A link typed without a scheme is taken as https (Django 6's default, adopted now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def save_model(self, request, obj, form, change) -> None:
+        # What the record touched as stored, before this save: a use moved to another agency,
+        # an action no longer about one, still change those agencies' statuses.
+        form.touched_before = agencies_touched_by(type(obj).objects.filter(pk=obj.pk).first())
+        super().save_model(request, obj, form, change)
+        # A restored version (history) is saved without save_related, so derive here too.
+        edits.record_edited(records=[obj], touched_before=form.touched_before)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        edits.record_edited(
+            records=[form.instance], touched_before=getattr(form, "touched_before", set())
+        )
+
+    def delete_model(self, request, obj) -> None:
+        touched = agencies_touched_by(obj)
+        super().delete_model(request, obj)
+        edits.record_edited(records=[], touched_before=touched)
+
+    def delete_queryset(self, request, queryset) -> None:
+        touched = set().union(*(agencies_touched_by(record) for record in queryset))
+        super().delete_queryset(request, queryset)
+        edits.record_edited(records=[], touched_before=touched)
+
+
+class PublishableAdmin(RecordAdmin):
+    """Drafts and publishing: editors write drafts; only publishers may publish or unpublish."""
+
+    actions = ["publish_selected", "return_to_draft"]
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "publication"]
+
+    def get_list_filter(self, request):
+        return ["publication", *super().get_list_filter(request)]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.fieldsets:  # declared fieldsets leave out the publication fields
+            fieldsets = [*fieldsets, ("Publication", {"fields": ["publication", "published_at"]})]
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = [*super().get_readonly_fields(request, obj), "published_at"]
+        if not self.has_publish_permission(request):
+            readonly.append("publication")
+        return readonly
+
+    def view_on_site(self, obj) -> str | None:
+        # A draft has no public page yet: the link would lead to "Not found".
+        if obj.is_published and hasattr(obj, "get_absolute_url"):
+            return obj.get_absolute_url()
+        return None
+
+    def has_publish_permission(self, request) -> bool:
+        codename = get_permission_codename("publish", self.opts)
+        return request.user.has_perm(f"{self.opts.app_label}.{codename}")
+
+    def report(self, request, outcome: publishing.Outcome, done: str) -> None:
+        if outcome.done:
+            self.message_user(request, f"{done}: {len(outcome.done)}.", messages.SUCCESS)
+        for reason in outcome.refused:
+            self.message_user(request, f"Refused. {reason}", messages.ERROR)
+
+    @admin.action(description="Publish the selected records", permissions=["publish"])
+    def publish_selected(self, request, queryset) -> None:
+        outcome = publishing.publish(records=queryset.exclude(publication=Publication.PUBLISHED))
+        self.report(request, outcome, "Published")
+
+    @admin.action(description="Return the selected records to draft", permissions=["publish"])
+    def return_to_draft(self, request, queryset) -> None:
+        outcome = publishing.withdraw(records=queryset.filter(publication=Publication.PUBLISHED))
+        self.report(request, outcome, "Returned to draft, no longer public")
+
+
+class SourceForm(forms.ModelForm):
+    """A source that is the only published support of a public fact stays published."""
+
+    def clean(self):
+        cleaned = super().clean()
+        stored = Source.objects.filter(pk=self.instance.pk).first()
+        withdrawing = cleaned.get("publication", Publication.PUBLISHED) != Publication.PUBLISHED
+        if stored is not None and stored.is_published and withdrawing:
+            reason = publishing.withdrawal_refusal(stored)
+            if reason:
+                raise ValidationError(reason)
+        return cleaned
+
+
+class SpreadsheetImport(ImportMixin):
+    """An "Import" button on the list: CSV or XLSX, previewed, all rows or none."""
+
+    import_formats = [CSV, XLSX]
+
+
+class CitedAdmin(PublishableAdmin):
+    """Shared by every cited record: citations inline and a count column."""
+
+    inlines = [CitationInline]
+
+    def get_queryset(self, request):
+        # A GROUP BY query drops Meta.ordering, so the order is said again (stable pages).
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(citation_count=Count("citations", distinct=True))
+            .order_by(*self.model._meta.ordering, "pk")
+        )
+
+    @admin.display(description="citations", ordering="citation_count")
+    def citation_count(self, obj) -> int:
+        return obj.citation_count

@@ -1,0 +1,198 @@
+"""The columns of each list, declared once: the CSV downloads and the API's list items are both
+built from them, so a column means the same in both. Dates are strings at their known
+precision (2019, 2019-10, 2019-10-01); related records are named by slug."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+AT_PRECISION = "ISO 8601 at the precision known: 2019, 2019-10 or 2019-10-01."
+
+
+def precise(date) -> str | None:
+    return date.isoformat() if date else None
+
+
+def slugs(records) -> list[str]:
+    return [record.slug for record in records]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: how to read it from a record, its type in the API, and what it means (for
+    the data page). A column named like a model field reads that field and takes its meaning
+    and values from it; `field` names the model field when the column's name differs.
+    `csv` writes a value the API gives as a structure (a list of objects) as one cell."""
+
+    name: str
+    read: Callable | None = None
+    about: str = ""
+    field: str = ""
+    type: Any = str
+    csv: Callable | None = None
+
+    def value(self, record):
+        return self.read(record) if self.read else getattr(record, self.field or self.name)
+
+    def cell(self, record) -> str:
+        """The value as one CSV cell: blank for none, slugs joined by "; "."""
+        value = self.value(record)
+        if self.csv is not None:
+            return self.csv(value)
+        if value is None:
+            return ""
+        if isinstance(value, list):
+            return "; ".join(str(item) for item in value)
+        if isinstance(value, datetime.datetime):
+            return value.isoformat()
+        return str(value)
+
+
+def date_column(name: str, attribute: str, about: str) -> Column:
+    return Column(
+        name, lambda r: precise(getattr(r, attribute)), f"{about} {AT_PRECISION}", type=str | None
+    )
+
+
+def slug_column(name: str, attribute: str, about: str) -> Column:
+    """The slug of one related record."""
+    return Column(name, lambda r: getattr(r, attribute).slug, about)
+
+
+def slugs_column(name: str, about: str) -> Column:
+    """The slugs of a prefetched relation of public records."""
+    return Column(name, lambda r: slugs(getattr(r, name).all()), about, type=list[str])
+
+
+def count_column(name: str, attribute: str, about: str) -> Column:
+    return Column(name, lambda r: getattr(r, attribute), about, type=int)
+
+
+def optional(name: str, type_: Any = int) -> Column:
+    """A model field that may be unknown."""
+    return Column(name, type=type_ | None)
+
+
+def acting(action) -> list[dict]:
+    return [
+        {"slug": p.authority.slug, "name": p.authority.name, "role": p.role}
+        for p in action.participants.all()
+    ]
+
+
+UPDATED = Column("updated_at", about="When the record last changed.", type=datetime.datetime)
+
+AGENCY = (
+    Column("slug"),
+    Column("name"),
+    Column("short_name"),
+    Column("kind"),
+    Column("country"),
+    Column("subdivision"),
+    Column("locality"),
+    Column(
+        "parent",
+        lambda a: a.parent.slug if a.parent and a.parent.is_published else None,
+        "The slug of the body the agency is part of.",
+        type=str | None,
+    ),
+    Column("website"),
+    Column("status", about="Derived from the agency's uses and actions by one rule."),
+    Column("status_summary", about="The status in words, with dates and actions."),
+    UPDATED,
+)
+VENDOR = (
+    Column("slug"),
+    Column("name"),
+    Column("country"),
+    Column("website"),
+    count_column("products", "product_count", "How many products are recorded."),
+    count_column(
+        "agency_customers",
+        "customer_count",
+        "How many agencies are recorded as using its products.",
+    ),
+    UPDATED,
+)
+USE = (
+    Column("id", about="The use's number in the record.", type=int),
+    slug_column("agency", "agency", "The agency's slug."),
+    Column("agency_name", lambda u: u.agency.name, "The agency's official name."),
+    Column("vendor", lambda u: u.product.vendor.slug, "The vendor's slug."),
+    slug_column("product", "product", "The product's slug."),
+    Column("status"),
+    Column("authorisation"),
+    date_column("started", "started", "Start."),
+    date_column("ended", "ended", "End."),
+    date_column("made_public", "disclosed", "Made public."),
+    optional("accounts"),
+    optional("searches"),
+    Column("cost", lambda u: None if u.cost is None else str(u.cost), type=str | None),
+    Column("cost_currency"),
+    Column("summary"),
+    UPDATED,
+)
+INCIDENT = (
+    Column("slug"),
+    Column("title"),
+    Column("kind"),
+    date_column("occurred", "occurred", "When it happened."),
+    date_column("made_public", "disclosed", "Made public."),
+    slugs_column("agencies", "Agencies involved, by slug."),
+    slugs_column("vendors", "Vendors involved, by slug."),
+    Column("summary"),
+    UPDATED,
+)
+ACTION = (
+    Column("slug"),
+    Column("title"),
+    Column("kind"),
+    Column("state"),
+    date_column("opened", "opened", "Opened."),
+    date_column("closed", "closed", "Closed."),
+    Column(
+        "authorities",
+        acting,
+        "The authorities acting, by slug, each with its role: lead, joint or consulted.",
+        type=list[dict[str, str]],
+        csv=lambda authorities: "; ".join(f"{a['slug']} ({a['role']})" for a in authorities),
+    ),
+    slugs_column("agencies", "Agencies it is about."),
+    slugs_column("vendors", "Vendors it is about."),
+    Column("summary"),
+    Column("outcome"),
+    UPDATED,
+)
+SOURCE = (
+    Column("slug"),
+    Column("title"),
+    Column("title_supplied", type=bool),
+    Column("publisher"),
+    Column("kind"),
+    Column("author"),
+    Column("source_url", field="url", about="Where the document itself is published."),
+    date_column("published", "published", "Published."),
+    Column("published_inferred", field="published_on_inferred", type=bool),
+    count_column("citations", "citation_count", "How many public citations quote it."),
+)
+CITATION = (
+    Column("id", about="The citation's number in the record.", type=int),
+    Column("source", lambda c: c.source.slug, "The source's slug."),
+    Column("source_title", lambda c: c.source.title, "The source's title."),
+    Column("source_url", lambda c: c.source.url, "Where the source is published."),
+    Column("quote"),
+    Column("claim"),
+    Column(
+        "speaker",
+        lambda c: str(c.speaker) if c.speaker else None,
+        "Who said the quoted words: name, role, organisation.",
+        type=str | None,
+    ),
+    Column(
+        "record_kind", lambda c: str(c.record._meta.verbose_name), "The kind of record it supports."
+    ),
+    Column("record", lambda c: str(c.record), "The record it supports."),
+)

@@ -1,0 +1,89 @@
+"""The querysets of record pages, and the prefetches they share."""
+
+from __future__ import annotations
+
+from django.db.models import (
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+)
+
+from ..models import (
+    ActionAuthority,
+    Agency,
+    Authority,
+    Citation,
+    Incident,
+    Product,
+    RegulatoryAction,
+    Use,
+    Vendor,
+)
+
+
+def cited() -> Prefetch:
+    """Prefetch a public record's public citations with their sources and speakers."""
+    return Prefetch(
+        "citations",
+        queryset=Citation.objects.of_public_record().select_related("source", "speaker"),
+    )
+
+
+def public(lookup: str, model) -> Prefetch:
+    """Prefetch only the public records of a relation."""
+    return Prefetch(lookup, queryset=model.objects.public())
+
+
+def acting_authorities() -> Prefetch:
+    """An action's public authorities, with their roles."""
+    return Prefetch(
+        "participants",
+        queryset=ActionAuthority.objects.filter(
+            Authority.public_condition("authority__")
+        ).select_related("authority"),
+    )
+
+
+def newest(field_name: str):
+    """Newest first, undated last on both engines (PostgreSQL puts NULL first in DESC)."""
+    return F(field_name).desc(nulls_last=True)
+
+
+def agency_detail_queryset() -> QuerySet[Agency]:
+    """An agency with what its page shows beyond the timeline's citations (attach_citations)."""
+    return (
+        Agency.objects.public()
+        .select_related("parent")
+        .prefetch_related(
+            cited(),
+            Prefetch("uses", queryset=Use.objects.public().select_related("product__vendor")),
+            public("incidents", Incident),
+            public("actions", RegulatoryAction),
+            public("children", Agency),
+        )
+    )
+
+
+def authorities_acting_on(agency: Agency) -> QuerySet[Authority]:
+    """The public authorities of the agency's public actions, once each: one query,
+    where prefetching every action's authorities built hundreds of rows to name a few."""
+    return (
+        Authority.objects.public()
+        .filter(
+            Q(participations__action__agencies=agency)
+            & RegulatoryAction.public_condition("participations__action__")
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def vendor_detail_queryset() -> QuerySet[Vendor]:
+    """A vendor with its products (and their citations), incidents and actions."""
+    return Vendor.objects.public().prefetch_related(
+        cited(),
+        Prefetch("products", queryset=Product.objects.public().prefetch_related(cited())),
+        public("incidents", Incident),
+        public("actions", RegulatoryAction),
+    )

@@ -1,0 +1,293 @@
+"""Timelines: the dated events of an agency, a vendor or the whole record, with citations."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import chain
+
+from django.db.models import (
+    Q,
+    QuerySet,
+)
+
+from ..choices import (
+    ACTION_KIND_LABELS,
+    INCIDENT_KIND_LABELS,
+    USE_STATUS_LABELS,
+    TimelineKind,
+)
+from ..dates import PreciseDate
+from ..models import (
+    Agency,
+    Citation,
+    Incident,
+    RegulatoryAction,
+    Use,
+    Vendor,
+)
+
+
+@dataclass
+class TimelineEvent:
+    date: PreciseDate | None
+    kind: str
+    title: str
+    # The page the event links to, as the record it is about: resolved only for the events
+    # shown, since a timeline of hundreds sorts them all but shows fifty.
+    links_to: object | None = None
+    detail: str = ""
+    citations: list[Citation] = field(default_factory=list)
+    # The record whose citations back the event, as (citation field, pk); attach_citations()
+    # fetches them for the events shown, so a long timeline loads only one page's citations.
+    record: tuple[str, int] | None = None
+
+    @property
+    def url(self) -> str:
+        return self.links_to.get_absolute_url() if self.links_to else ""
+
+    @property
+    def sort_key(self):
+        return self.date.sort_key() if self.date else (None,)
+
+
+def use_events(use: Use, *, subject: str, links_to=None) -> list[TimelineEvent]:
+    """The dated steps of one use; `links_to` is the record whose page tells more (its agency,
+    on a page that is not the agency's)."""
+    product = use.product.name
+    status = USE_STATUS_LABELS[use.status]
+    steps = [
+        (use.started, f"{subject} began using {product}", status),
+        (use.disclosed, f"Use of {product} by {subject} made public", status),
+        (use.ended, f"{subject} stopped using {product}", status),
+    ]
+    dated = [step for step in steps if step[0]] or [
+        (None, f"{subject}: {status.lower()} of {product}", "")
+    ]
+    return [
+        TimelineEvent(
+            date,
+            TimelineKind.USE,
+            title,
+            detail=detail,
+            links_to=links_to,
+            record=("use", use.pk),
+        )
+        for date, title, detail in dated
+    ]
+
+
+def incident_event(incident: Incident) -> TimelineEvent:
+    return TimelineEvent(
+        incident.date,
+        "incident",
+        incident.title,
+        links_to=incident,
+        detail=INCIDENT_KIND_LABELS[incident.kind],
+        record=("incident", incident.pk),
+    )
+
+
+def action_events(action: RegulatoryAction) -> list[TimelineEvent]:
+    record = ("action", action.pk)
+    events = [
+        TimelineEvent(
+            action.opened,
+            "action",
+            action.title,
+            links_to=action,
+            detail=ACTION_KIND_LABELS[action.kind],
+            record=record,
+        )
+    ]
+    if action.closed and action.closed != action.opened:
+        events.append(
+            TimelineEvent(
+                action.closed,
+                "action",
+                f"Closed: {action.title}",
+                links_to=action,
+                detail=action.outcome,
+                record=record,
+            )
+        )
+    return events
+
+
+def same_words(citations: Iterable[Citation]) -> list[list[Citation]]:
+    """Citations grouped by what was said: the same quote of the same person (or of no named
+    person), in the order first met. A claim without a quote is never merged with another."""
+    said: dict[tuple, list[Citation]] = {}
+    for citation in citations:
+        words = citation.quote or f"#{citation.pk}"
+        said.setdefault((citation.speaker_id, words), []).append(citation)
+    return list(said.values())
+
+
+def statement_events(citations) -> list[TimelineEvent]:
+    """One event per thing said: the same words of the same person, reported by several
+    sources, are one statement, dated by its first report and citing every report."""
+    events = []
+    for reports in same_words(citation for citation in citations if citation.speaker_id):
+        dated = [report for report in reports if report.source.published]
+        first = (
+            min(dated, key=lambda report: report.source.published.sort_key())
+            if dated
+            else reports[0]
+        )
+        speaker = first.speaker
+        events.append(
+            TimelineEvent(
+                first.source.published,
+                "statement",
+                f"{speaker.name}, {speaker.role}, {speaker.organisation}",
+                links_to=first.source,
+                detail=first.quote,
+                citations=reports,
+            )
+        )
+    return events
+
+
+def sort_timeline(events, kind: str | None = None) -> list[TimelineEvent]:
+    """Newest first; undated events last."""
+    if kind in TimelineKind.values:
+        events = [event for event in events if event.kind == kind]
+    dated = sorted((e for e in events if e.date), key=lambda e: e.sort_key, reverse=True)
+    return dated + [e for e in events if not e.date]
+
+
+def spoken_citations(condition: Q) -> list[Citation]:
+    """Public citations with a speaker, of records already known to be public."""
+    return list(
+        Citation.objects.of_public_record()
+        .filter(condition, speaker__isnull=False)
+        .select_related("source", "speaker")
+    )
+
+
+def records_of(field_name: str, records: Iterable) -> Q:
+    return Q(**{f"{field_name}__in": [record.pk for record in records]})
+
+
+def agency_timeline(agency: Agency) -> list[TimelineEvent]:
+    """Every event of the agency's timeline, without citations: see attach_citations()."""
+    uses = agency.uses.all()
+    return list(
+        chain(
+            chain.from_iterable(
+                use_events(use, subject=agency.short_name or agency.name) for use in uses
+            ),
+            (incident_event(incident) for incident in agency.incidents.all()),
+            chain.from_iterable(action_events(action) for action in agency.actions.all()),
+            statement_events(
+                spoken_citations(
+                    Q(agency=agency)
+                    | records_of("use", uses)
+                    | records_of("incident", agency.incidents.all())
+                    | records_of("action", agency.actions.all())
+                )
+            ),
+        )
+    )
+
+
+def vendor_timeline(vendor: Vendor) -> list[TimelineEvent]:
+    """Every event of the vendor's timeline, without citations: see attach_citations()."""
+    return list(
+        chain(
+            (incident_event(incident) for incident in vendor.incidents.all()),
+            chain.from_iterable(action_events(action) for action in vendor.actions.all()),
+            statement_events(
+                spoken_citations(
+                    Q(vendor=vendor)
+                    | records_of("incident", vendor.incidents.all())
+                    | records_of("action", vendor.actions.all())
+                )
+            ),
+        )
+    )
+
+
+def newest_dated(events: Iterable[TimelineEvent], limit: int) -> list[TimelineEvent]:
+    """The `limit` newest dated events, with their citations: what a feed or a digest shows."""
+    newest = sort_timeline([event for event in events if event.date])[:limit]
+    attach_citations(newest)
+    return newest
+
+
+def attach_citations(events: Iterable[TimelineEvent]) -> None:
+    """Give each event its record's public citations: one query for all the events given.
+
+    Called on the events about to be shown (a page of a timeline, a feed), so that an agency
+    with hundreds of facts loads the citations of fifty, not of all of them."""
+    events = [event for event in events if event.record]
+    wanted = defaultdict(set)
+    for event in events:
+        field_name, pk = event.record
+        wanted[field_name].add(pk)
+    if not wanted:
+        return
+    condition = Q()
+    for field_name, pks in wanted.items():
+        condition |= Q(**{f"{field_name}__in": pks})
+    found = defaultdict(list)
+    for citation in (
+        Citation.objects.of_public_record().filter(condition).select_related("source", "speaker")
+    ):
+        for field_name, pks in wanted.items():
+            pk = getattr(citation, f"{field_name}_id")
+            if pk in pks:
+                found[(field_name, pk)].append(citation)
+    for event in events:
+        event.citations = found[event.record]
+
+
+def newest_each(queryset: QuerySet, limit: int, dates: dict[str, dict]) -> list:
+    """The records among the `limit` newest by each of their dates (each with its own filter),
+    once each. A record's events are dated by these, so the newest events are among them; each
+    date reads its own index, where ordering by the newest of several would sort every row."""
+    found = {}
+    for field_name, condition in dates.items():
+        newest_first = (
+            queryset.filter(**condition)
+            .exclude(**{field_name: None})
+            .order_by(f"-{field_name}", "-pk")[:limit]
+        )
+        for record in newest_first:
+            found.setdefault(record.pk, record)
+    return list(found.values())
+
+
+def latest_events(limit: int = 8) -> list[TimelineEvent]:
+    """The newest dated events across the record: a fixed number of queries."""
+    uses = newest_each(
+        Use.objects.public().select_related("agency", "product"),
+        limit,
+        {"started_on": {}, "disclosed_on": {}, "ended_on": {}},
+    )
+    # An incident is dated by when it happened, or else when it came out (Incident.date).
+    incidents = newest_each(
+        Incident.objects.public(),
+        limit,
+        {"occurred_on": {}, "disclosed_on": {"occurred_on": None}},
+    )
+    actions = newest_each(
+        RegulatoryAction.objects.public(), limit, {"opened_on": {}, "closed_on": {}}
+    )
+    events = list(
+        chain(
+            chain.from_iterable(
+                use_events(
+                    use,
+                    subject=use.agency.short_name or use.agency.name,
+                    links_to=use.agency,
+                )
+                for use in uses
+            ),
+            (incident_event(incident) for incident in incidents),
+            chain.from_iterable(action_events(action) for action in actions),
+        )
+    )
+    return newest_dated(events, limit)

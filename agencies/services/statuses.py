@@ -1,0 +1,74 @@
+"""Deriving and storing agencies' statuses (the rule itself: agencies/status.py, pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from ..invalidation import record_changed
+from ..models import Agency, Citation, Product, RegulatoryAction, Source, Use, Vendor
+from ..status import derive_status
+
+BATCH = 1000
+
+# How each kind of record that the status rule reads is reached from an agency.
+PATH_FROM_AGENCY = {
+    Agency: "pk",
+    Use: "uses",
+    Product: "uses__product",
+    Vendor: "uses__product__vendor",
+    RegulatoryAction: "actions",
+}
+
+
+def agencies_touched_by(record) -> set[int]:
+    """The agencies whose status may follow this record as it is stored now: the agency
+    itself, a use's agency, a product's or vendor's customers, an action's agencies, and for a
+    citation or a source, those of every record it supports (a fact counts only if sourced)."""
+    if record is None or record.pk is None:
+        return set()
+    model = type(record)
+    if model in PATH_FROM_AGENCY:
+        lookups = [PATH_FROM_AGENCY[model]]
+    elif model in (Citation, Source):
+        through = "citations" if model is Citation else "citations__source"
+        lookups = [
+            through if path == "pk" else f"{path}__{through}" for path in PATH_FROM_AGENCY.values()
+        ]
+    else:
+        return set()
+    found: set[int] = set()
+    for lookup in lookups:
+        found.update(Agency.objects.filter(**{lookup: record.pk}).values_list("pk", flat=True))
+    return found
+
+
+def store_statuses(agencies: QuerySet[Agency]) -> int:
+    """Derive and store the status of each agency given; returns how many. No invalidation:
+    the callers below do it once for the whole write."""
+    batch = []
+    for agency in agencies.for_status().iterator(chunk_size=BATCH):
+        derived = derive_status(agency.uses.all(), agency.actions.all())
+        agency.status, agency.status_summary = derived.status, derived.summary
+        batch.append(agency)
+    Agency.objects.bulk_update(batch, ["status", "status_summary"], batch_size=BATCH)
+    return len(batch)
+
+
+@transaction.atomic
+def refresh_statuses(*, agency_ids: Iterable[int]) -> int:
+    """Derive again the status of the agencies named, and invalidate what shows them."""
+    ids = set(agency_ids)
+    count = store_statuses(Agency.objects.filter(pk__in=ids)) if ids else 0
+    record_changed()
+    return count
+
+
+@transaction.atomic
+def refresh_all_statuses() -> int:
+    """Derive every agency's status afresh (manage.py refresh_statuses); returns how many."""
+    count = store_statuses(Agency.objects.all())
+    record_changed()
+    return count
