@@ -141,6 +141,19 @@ def agency_list(request: HtmxHttpRequest) -> HttpResponse:
     return response
 
 
+def filtered(
+    request: HtmxHttpRequest, declared: FilterSet, form, values: dict[str, str], items
+) -> dict:
+    """What every filtered list's page shows: the form, a page of items, the download of the
+    same view, and the filters in force, each removable."""
+    return {
+        "form": form,
+        "download_query": urlencode(values),
+        "page": paginate(request, items),
+        "removals": removals(declared, request.path, values),
+    }
+
+
 def removals(
     declared: FilterSet, path: str, values: dict[str, str], shown: list[facets.Facet] = ()
 ) -> list[filters.Removal]:
@@ -236,28 +249,15 @@ def incident_list(request: HtmxHttpRequest) -> HttpResponse:
     return render_page(
         request,
         "agencies/incident_list.html",
-        {
-            "form": form,
-            "download_query": urlencode(values),
-            "page": paginate(request, lists.incident_list(values)),
-            "kind": values.get("kind", ""),
-            "kinds": IncidentKind.choices,
-            "removals": removals(filters.INCIDENTS, request.path, values),
-        },
+        filtered(request, filters.INCIDENTS, form, values, lists.incident_list(values))
+        | {"kind": values.get("kind", ""), "kinds": IncidentKind.choices},
         partial="fragment",
     )
 
 
 @public_page
 def incident_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    incident = get_object_or_404(
-        Incident.objects.public().prefetch_related(
-            records.cited(),
-            records.public("agencies", Agency),
-            records.public("vendors", Vendor),
-        ),
-        slug=slug,
-    )
+    incident = get_object_or_404(records.incident_page_queryset(), slug=slug)
     return render(request, "agencies/incident_detail.html", {"incident": incident})
 
 
@@ -277,14 +277,11 @@ def action_list(request: HtmxHttpRequest) -> HttpResponse:
     return render_page(
         request,
         "agencies/action_list.html",
-        {
-            "form": form,
-            "download_query": urlencode(values),
-            "page": paginate(request, lists.action_list(values)),
+        filtered(request, filters.ACTIONS, form, values, lists.action_list(values))
+        | {
             "kind": values.get("kind", ""),
             "state": values.get("state", ""),
             "authority": authority,
-            "removals": removals(filters.ACTIONS, request.path, values),
             "kinds": ActionKind.choices,
             "states": ActionState.choices,
         },
@@ -294,15 +291,7 @@ def action_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @public_page
 def action_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    action = get_object_or_404(
-        RegulatoryAction.objects.public().prefetch_related(
-            records.cited(),
-            records.acting_authorities(),
-            records.public("agencies", Agency),
-            records.public("vendors", Vendor),
-        ),
-        slug=slug,
-    )
+    action = get_object_or_404(records.action_page_queryset(), slug=slug)
     return render(request, "agencies/action_detail.html", {"action": action})
 
 

@@ -233,3 +233,16 @@ def test_a_filter_that_matches_nothing_stays_selected_and_can_be_removed(client,
     api = client.get("/api/v1/agencies", {"status": "confirmed", "q": "toronto"}).json()
     assert api["count"] == 0
     assert api["filters"] == {"status": "confirmed", "q": "toronto", "sort": "name"}
+
+
+def test_an_edit_in_admin_derives_the_statuses_it_touches(admin_client):
+    """Statuses follow an editor's save through services.edits, not signals: ending a use in
+    its change form ends the agency's status, and moving it to another agency moves both."""
+    agency, other = f.make_agency(), f.make_agency()
+    use = f.make_use(agency=agency, status="confirmed", started_on=datetime.date(2019, 10, 1))
+    assert Agency.objects.get(pk=agency.pk).status == AgencyStatus.CONFIRMED
+    page = admin_client.get(change_url(use)).content.decode()
+    data = form_data(page, "use_form") | {"ended_on": "2020-02-05", "agency": str(other.pk)}
+    assert admin_client.post(change_url(use), data).status_code == 302
+    assert Agency.objects.get(pk=agency.pk).status == AgencyStatus.NO_KNOWN_USE
+    assert Agency.objects.get(pk=other.pk).status == AgencyStatus.ENDED

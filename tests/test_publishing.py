@@ -113,6 +113,26 @@ def test_grant_role_makes_a_user_staff_in_the_group(django_user_model):
     assert user.groups.filter(name=PUBLISHERS).exists()
 
 
+def test_grant_role_creates_the_user_when_asked(django_user_model, monkeypatch):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--create"):
+        call_command("grant_role", "sam", "editor", stdout=io.StringIO())
+    monkeypatch.setenv("TRACKER_PASSWORD", "a long enough passphrase")
+    out = io.StringIO()
+    call_command("grant_role", "sam", "editor", "--create", stdout=out)
+    assert "sam is now an editor." in out.getvalue()
+    user = django_user_model.objects.get(username="sam")
+    assert user.is_staff and user.check_password("a long enough passphrase")
+    assert user.groups.filter(name=EDITORS).exists()
+    assert not user.is_superuser
+
+    monkeypatch.setenv("TRACKER_PASSWORD", "short")
+    with pytest.raises(CommandError, match="too short"):
+        call_command("grant_role", "kim", "editor", "--create", stdout=io.StringIO())
+    assert not django_user_model.objects.filter(username="kim").exists()
+
+
 def make_member(django_user_model, username: str, group: str):
     user = django_user_model.objects.create_user(username, password="x", is_staff=True)
     user.groups.add(Group.objects.get(name=group))

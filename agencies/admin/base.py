@@ -20,6 +20,21 @@ from ..services import edits, publishing
 from ..services.statuses import agencies_touched_by
 
 
+def date_column(accessor: str, description: str):
+    """A list column of a precise date as known ("Oct 2019"), sorted by its stored day."""
+
+    @admin.display(description=description, ordering=f"{accessor}_on")
+    def column(self, obj) -> str:
+        return str(getattr(obj, accessor) or "—")
+
+    return column
+
+
+def dates_fieldset(*fields: str, title: str = "Dates") -> tuple:
+    """Each date beside its precision."""
+    return (title, {"fields": [(name, f"{name}_precision") for name in fields]})
+
+
 class CitationFormSet(BaseInlineFormSet):
     """Refuses to leave a public record without a citation of a published source."""
 
@@ -152,7 +167,8 @@ class PublishableAdmin(RecordAdmin):
 
     def report(self, request, outcome: publishing.Outcome, done: str) -> None:
         if outcome.done:
-            self.message_user(request, f"{done}: {len(outcome.done)}.", messages.SUCCESS)
+            named = "; ".join(str(record) for record in outcome.done)
+            self.message_user(request, f"{done}: {named}.", messages.SUCCESS)
         for reason in outcome.refused:
             self.message_user(request, f"Refused. {reason}", messages.ERROR)
 

@@ -31,6 +31,8 @@ from .base import (
     SourceForm,
     SpreadsheetImport,
     UseInline,
+    date_column,
+    dates_fieldset,
 )
 
 
@@ -110,26 +112,13 @@ class UseAdmin(SpreadsheetImport, CitedAdmin):
     date_hierarchy = "started_on"
     fieldsets = [
         (None, {"fields": ["agency", "product", "status", "authorisation", "summary"]}),
-        (
-            "Dates",
-            {
-                "fields": [
-                    ("started_on", "started_on_precision"),
-                    ("ended_on", "ended_on_precision"),
-                    ("disclosed_on", "disclosed_on_precision"),
-                ]
-            },
-        ),
+        dates_fieldset("started_on", "ended_on", "disclosed_on"),
         ("Counts, where known", {"fields": ["accounts", "searches", ("cost", "cost_currency")]}),
     ]
 
-    @admin.display(description="started", ordering="started_on")
-    def started_display(self, obj) -> str:
-        return str(obj.started or "—")
+    started_display = date_column("started", "started")
 
-    @admin.display(description="ended", ordering="ended_on")
-    def ended_display(self, obj) -> str:
-        return str(obj.ended or "—")
+    ended_display = date_column("ended", "ended")
 
 
 @admin.register(Incident)
@@ -142,25 +131,13 @@ class IncidentAdmin(CitedAdmin):
     date_hierarchy = "disclosed_on"
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "summary"]}),
-        (
-            "Dates",
-            {
-                "fields": [
-                    ("occurred_on", "occurred_on_precision"),
-                    ("disclosed_on", "disclosed_on_precision"),
-                ]
-            },
-        ),
+        dates_fieldset("occurred_on", "disclosed_on"),
         ("Involved", {"fields": ["agencies", "vendors"]}),
     ]
 
-    @admin.display(description="occurred", ordering="occurred_on")
-    def occurred_display(self, obj) -> str:
-        return str(obj.occurred or "—")
+    occurred_display = date_column("occurred", "occurred")
 
-    @admin.display(description="made public", ordering="disclosed_on")
-    def disclosed_display(self, obj) -> str:
-        return str(obj.disclosed or "—")
+    disclosed_display = date_column("disclosed", "made public")
 
 
 @admin.register(Authority)
@@ -190,25 +167,13 @@ class RegulatoryActionAdmin(CitedAdmin):
     inlines = [ActionAuthorityInline, CitationInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "state", "summary", "outcome"]}),
-        (
-            "Dates",
-            {
-                "fields": [
-                    ("opened_on", "opened_on_precision"),
-                    ("closed_on", "closed_on_precision"),
-                ]
-            },
-        ),
+        dates_fieldset("opened_on", "closed_on"),
         ("About", {"fields": ["agencies", "vendors"]}),
     ]
 
-    @admin.display(description="opened", ordering="opened_on")
-    def opened_display(self, obj) -> str:
-        return str(obj.opened or "—")
+    opened_display = date_column("opened", "opened")
 
-    @admin.display(description="closed", ordering="closed_on")
-    def closed_display(self, obj) -> str:
-        return str(obj.closed or "—")
+    closed_display = date_column("closed", "closed")
 
 
 @admin.register(Person)

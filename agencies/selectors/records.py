@@ -87,3 +87,17 @@ def vendor_detail_queryset() -> QuerySet[Vendor]:
         public("incidents", Incident),
         public("actions", RegulatoryAction),
     )
+
+
+def incident_page_queryset() -> QuerySet[Incident]:
+    """An incident with its citations and the public agencies and vendors involved."""
+    return Incident.objects.public().prefetch_related(
+        cited(), public("agencies", Agency), public("vendors", Vendor)
+    )
+
+
+def action_page_queryset() -> QuerySet[RegulatoryAction]:
+    """An action with its citations, authorities (with roles), agencies and vendors."""
+    return RegulatoryAction.objects.public().prefetch_related(
+        cited(), acting_authorities(), public("agencies", Agency), public("vendors", Vendor)
+    )
