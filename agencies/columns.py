@@ -95,7 +95,7 @@ AGENCY = (
     Column("locality"),
     Column(
         "parent",
-        lambda a: a.parent.slug if a.parent and a.parent.is_published else None,
+        lambda a: a.public_parent_slug,
         "The slug of the body the agency is part of.",
         type=str | None,
     ),

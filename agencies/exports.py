@@ -60,7 +60,7 @@ class Export:
 
 def agency_records(values: dict[str, str]):
     sort = values.pop("sort", AgencySort.NAME)
-    return lists.filter_agencies(values, sort).select_related("parent")
+    return lists.filter_agencies(values, sort)
 
 
 EXPORTS = {

@@ -171,6 +171,13 @@ class AgencyQuerySet(PublishableQuerySet):
         )
 
 
+    def with_public_parent(self) -> AgencyQuerySet:
+        """Annotates public_parent_slug: the parent body's slug if it is public, else None
+        (one subquery, read only for the rows fetched)."""
+        parents = Agency.objects.public().filter(pk=OuterRef("parent")).values("slug")
+        return self.annotate(public_parent_slug=models.Subquery(parents))
+
+
 class UseQuerySet(PublishableQuerySet):
     def counted_in_status(self) -> UseQuerySet:
         """Uses public but for their agency (the use, its product and vendor published and

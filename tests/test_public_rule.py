@@ -246,3 +246,14 @@ def test_an_edit_in_admin_derives_the_statuses_it_touches(admin_client):
     assert admin_client.post(change_url(use), data).status_code == 302
     assert Agency.objects.get(pk=agency.pk).status == AgencyStatus.NO_KNOWN_USE
     assert Agency.objects.get(pk=other.pk).status == AgencyStatus.ENDED
+
+
+def test_a_parent_body_is_named_only_when_it_is_public(client):
+    parent = f.make_agency(name="Unsourced Ministry", slug="unsourced-ministry", sourced=False)
+    child = f.make_agency(parent=parent, slug="child-police")
+    assert "Unsourced Ministry" not in client.get(child.get_absolute_url()).content.decode()
+    assert client.get(f"/api/v1/agencies/{child.slug}").json()["parent"] is None
+    f.make_citation(agency=parent)
+    assert "Unsourced Ministry" in client.get(child.get_absolute_url()).content.decode()
+    items = client.get("/api/v1/agencies", {"page_size": 200}).json()["items"]
+    assert [item["parent"] for item in items if item["slug"] == child.slug] == [parent.slug]

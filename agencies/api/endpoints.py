@@ -109,7 +109,7 @@ def get_agency(request, slug: str):
     # What the schema reads: every use with its citations; incidents and actions by slug.
     queryset = (
         Agency.objects.public()
-        .select_related("parent")
+        .with_public_parent()
         .prefetch_related(
             records.cited(),
             Prefetch(

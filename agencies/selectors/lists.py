@@ -103,6 +103,7 @@ def agency_filter_q(filters: dict[str, str], *, skip: str | None = None) -> Q:
 def filter_agencies(filters: dict[str, str], sort: str = AgencySort.NAME) -> QuerySet[Agency]:
     return (
         Agency.objects.public()
+        .with_public_parent()
         .filter(agency_filter_q(filters))
         .order_by(*AGENCY_ORDERS.get(sort, AGENCY_ORDERS[AgencySort.NAME]))
     )

@@ -54,6 +54,7 @@ def agency_detail_queryset() -> QuerySet[Agency]:
     """An agency with what its page shows beyond the timeline's citations (attach_citations)."""
     return (
         Agency.objects.public()
+        .with_public_parent()
         .select_related("parent")
         .prefetch_related(
             cited(),
