@@ -170,7 +170,6 @@ class AgencyQuerySet(PublishableQuerySet):
             models.Prefetch("actions", queryset=RegulatoryAction.objects.public()),
         )
 
-
     def with_public_parent(self) -> AgencyQuerySet:
         """Annotates public_parent_slug: the parent body's slug if it is public, else None
         (one subquery, read only for the rows fetched)."""

@@ -178,7 +178,9 @@ def test_editor_drafts_publisher_publishes_visitor_sees(seeded_live, browser, ne
     publisher.get_by_label("Action:").select_option(label="Publish the selected records")
     publisher.get_by_role("button", name="Go").click()
 
-    expect(publisher.locator("ul.messagelist .success")).to_have_text("Published: York Regional Police.")
+    expect(publisher.locator("ul.messagelist .success")).to_have_text(
+        "Published: York Regional Police."
+    )
     expect(publisher.locator("ul.messagelist .error")).to_have_count(0)
     # Back on the drafts it came from, where it no longer is; it is among the published ones.
     expect(publisher).to_have_url(re.compile(r"[?&]publication__exact=draft(&|$)"))
