@@ -977,6 +977,8 @@ PUBLISHABLE_MODELS = (
     Person,
     Source,
 )
+# Every table of the record: what a write to invalidates, and what has a history.
+RECORD_MODELS = (*PUBLISHABLE_MODELS, ActionAuthority, Citation)
 
 
 class Summary(models.Model):

@@ -7,34 +7,9 @@ Every receiver is connected here, with an explicit sender."""
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .invalidation import record_changed
-from .models import (
-    ActionAuthority,
-    Agency,
-    Authority,
-    Citation,
-    Incident,
-    Person,
-    Product,
-    RegulatoryAction,
-    Source,
-    Use,
-    Vendor,
-)
+from .models import RECORD_MODELS, Incident, RegulatoryAction
 
-# The record's tables; their history tables are written with them and need no receiver.
-RECORD_MODELS = (
-    Agency,
-    Vendor,
-    Product,
-    Use,
-    Incident,
-    Authority,
-    RegulatoryAction,
-    ActionAuthority,
-    Person,
-    Source,
-    Citation,
-)
+# Their history tables are written with them and need no receiver.
 RELATIONS = (
     Incident.agencies.through,
     Incident.vendors.through,

@@ -10,10 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..invalidation import record_changed
-from ..models import PUBLISHABLE_MODELS, ActionAuthority, Agency, Citation
+from ..models import PUBLISHABLE_MODELS, RECORD_MODELS, Agency
 from .statuses import store_statuses
-
-HISTORY_MODELS = (*PUBLISHABLE_MODELS, ActionAuthority, Citation)
 
 SEED_FIXTURES = (
     "sources",
@@ -48,7 +46,7 @@ def load_seed_data(*, force: bool = False) -> bool:
         model.objects.published().filter(published_at=None).update(published_at=loaded_at)
     store_statuses(Agency.objects.all())
     # Fixtures load without signals, so each record's history starts here, as its first version.
-    for model in HISTORY_MODELS:
+    for model in RECORD_MODELS:
         model.history.bulk_history_create(
             list(model.objects.all()), default_change_reason="Seed data", default_date=loaded_at
         )
