@@ -150,12 +150,7 @@ def publication_valid(prefix: str) -> models.CheckConstraint:
 
 def sourced(model, prefix: str = "") -> Exists:
     """Whether the record at `prefix` has a citation whose source is published."""
-    return Exists(
-        Citation.objects.filter(
-            **{CITATION_FIELD_OF[model._meta.model_name]: OuterRef(f"{prefix}pk")},
-            source__publication=PUBLISHED,
-        )
-    )
+    return Exists(Citation.objects.supporting(model, OuterRef(f"{prefix}pk")))
 
 
 class AgencyQuerySet(PublishableQuerySet):
@@ -185,6 +180,13 @@ class UseQuerySet(PublishableQuerySet):
 
 
 class CitationQuerySet(models.QuerySet):
+    def supporting(self, model, record) -> CitationQuerySet:
+        """The citations of a record of `model` (a record, its pk or an OuterRef) whose source
+        is published: what makes a fact sourced. No join but to the source."""
+        return self.filter(
+            **{CITATION_FIELD_OF[model._meta.model_name]: record}, source__publication=PUBLISHED
+        )
+
     def of_public_record(self) -> CitationQuerySet:
         """For a record already known to be public: its citations whose source and speaker are
         public too. Cheaper than public(), which must also check the record."""

@@ -257,3 +257,19 @@ def test_a_parent_body_is_named_only_when_it_is_public(client):
     assert "Unsourced Ministry" in client.get(child.get_absolute_url()).content.decode()
     items = client.get("/api/v1/agencies", {"page_size": 200}).json()["items"]
     assert [item["parent"] for item in items if item["slug"] == child.slug] == [parent.slug]
+
+
+def test_restoring_a_version_in_admin_derives_the_status_again(admin_client):
+    """A restored version is saved without inlines (simple-history): the status still follows."""
+    agency = f.make_agency()
+    use = f.make_use(agency=agency, status="confirmed")
+    first = use.history.earliest()
+    use.ended_on = datetime.date(2020, 2, 5)
+    f.edited(use)
+    assert Agency.objects.get(pk=agency.pk).status == AgencyStatus.ENDED
+    url = reverse("admin:agencies_use_simple_history", args=[use.pk, first.history_id])
+    data = form_data(admin_client.get(url).content.decode(), "historicaluse_form")
+    assert admin_client.post(url, data).status_code == 302
+    use.refresh_from_db()
+    assert use.ended_on is None
+    assert Agency.objects.get(pk=agency.pk).status == AgencyStatus.CONFIRMED

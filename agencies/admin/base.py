@@ -100,6 +100,11 @@ class ProductInline(admin.TabularInline):
     show_change_link = True
 
 
+def touched_before(request) -> dict[int, set[int]]:
+    """The agencies each record saved in this request touched before the save, by its pk."""
+    return request.__dict__.setdefault("agencies_touched_before", {})
+
+
 class RecordAdmin(SimpleHistoryAdmin):
     """Every record: its history (with what changed, and a way to restore a version), and after
     every save or delete, the statuses it touched derived again (services.edits)."""
@@ -110,16 +115,24 @@ class RecordAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change) -> None:
         # What the record touched as stored, before this save: a use moved to another agency,
         # an action no longer about one, still change those agencies' statuses.
-        form.touched_before = agencies_touched_by(type(obj).objects.filter(pk=obj.pk).first())
+        if change:
+            stored = type(obj).objects.filter(pk=obj.pk).first()
+            touched_before(request)[obj.pk] = agencies_touched_by(stored)
         super().save_model(request, obj, form, change)
-        # A restored version (history) is saved without save_related, so derive here too.
-        edits.record_edited(records=[obj], touched_before=form.touched_before)
 
-    def save_related(self, request, form, formsets, change) -> None:
-        super().save_related(request, form, formsets, change)
-        edits.record_edited(
-            records=[form.instance], touched_before=getattr(form, "touched_before", set())
-        )
+    # Admin logs each write once, after the record, its inlines and its relations are all saved
+    # (the change form, a restored version, a list edit): the statuses are derived there.
+    def log_addition(self, request, obj, message):
+        self.derive_statuses(request, obj)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        self.derive_statuses(request, obj)
+        return super().log_change(request, obj, message)
+
+    def derive_statuses(self, request, obj) -> None:
+        before = touched_before(request).pop(obj.pk, set())
+        edits.record_edited(records=[obj], touched_before=before)
 
     def delete_model(self, request, obj) -> None:
         touched = agencies_touched_by(obj)

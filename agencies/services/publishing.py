@@ -55,10 +55,7 @@ def is_public(record) -> bool:
 def sourced_elsewhere(record, *, not_by: Citation | None = None, not_in: Source | None = None):
     """Whether a public record keeps a citation of a published source without the citation
     `not_by` or the source `not_in`."""
-    field_name = CITATION_FIELD_OF[record._meta.model_name]
-    others = Citation.objects.filter(
-        **{field_name: record}, source__publication=Publication.PUBLISHED
-    )
+    others = Citation.objects.supporting(type(record), record)
     if not_by is not None:
         others = others.exclude(pk=not_by.pk)
     if not_in is not None:
