@@ -15,7 +15,16 @@ from .models import PUBLISHED, Agency, Incident, RegulatoryAction, Source, Vendo
 PUBLIC_HISTORY = (Agency, Vendor, Incident, RegulatoryAction, Source)
 
 # Bookkeeping that changes with every save, or is derived: not a change a reader cares about.
-UNTRACKED = {"id", "created_at", "updated_at", "published_at", "status", "status_summary"}
+UNTRACKED = {
+    "id",
+    "created_at",
+    "updated_at",
+    "published_at",
+    "status",
+    "status_summary",
+    "status_reported_on",
+    "status_reported_on_precision",
+}
 
 CHANGE_WORDS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 

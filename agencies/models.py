@@ -155,12 +155,23 @@ def sourced(model, prefix: str = "") -> Exists:
 
 class AgencyQuerySet(PublishableQuerySet):
     def for_status(self) -> AgencyQuerySet:
-        """Prefetches what the status rule reads: uses that count (with products) and public
-        actions."""
+        """Prefetches what the status rule reads: uses that count (with products, and their
+        citations of published sources, whose dates say when a use was last reported) and
+        public actions."""
         return self.prefetch_related(
             models.Prefetch(
                 "uses",
-                queryset=Use.objects.counted_in_status().select_related("product__vendor"),
+                queryset=Use.objects.counted_in_status()
+                .select_related("product__vendor")
+                .prefetch_related(
+                    models.Prefetch(
+                        "citations",
+                        queryset=Citation.objects.filter(
+                            source__publication=PUBLISHED
+                        ).select_related("source"),
+                        to_attr="published_citations",
+                    )
+                ),
             ),
             models.Prefetch("actions", queryset=RegulatoryAction.objects.public()),
         )
@@ -243,6 +254,16 @@ class Agency(Publishable):
         editable=False,
     )
     status_summary = models.CharField(max_length=500, blank=True, editable=False)
+    # The newest published source behind the fact that decides the status: "as last reported".
+    status_reported_on = models.DateField(null=True, blank=True, editable=False)
+    status_reported_on_precision = models.CharField(
+        max_length=5,
+        choices=choices.DatePrecision,
+        default=choices.DatePrecision.DAY,
+        editable=False,
+    )
+
+    status_reported = PreciseDateAccessor("status_reported_on")
 
     objects = AgencyQuerySet.as_manager()
 
@@ -965,6 +986,52 @@ class Citation(Timestamped):
             if getattr(self, f"{field}_id") is not None:
                 return getattr(self, field)
         return None
+
+
+class StatusChange(models.Model):
+    """One change of an agency's derived status, kept when the status rule gives a new one:
+    from, to, the fact that decided it, and when that fact was public and reported."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=choices.AgencyStatus)
+    to_status = models.CharField(max_length=20, choices=choices.AgencyStatus)
+    summary = models.CharField(max_length=500, help_text="The status summary it changed to.")
+    use = models.ForeignKey(
+        Use,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="status_changes",
+        help_text="The use that decided the new status, if any.",
+    )
+    fact_public_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the deciding fact was first published here."
+    )
+    reported_on, reported_on_precision = precise_date(
+        "reported", "The newest published source behind the deciding fact."
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, help_text="When the record changed.")
+
+    reported = PreciseDateAccessor("reported_on")
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+        default_permissions = ("view",)  # derived by the status rule, never edited
+        indexes = [models.Index(fields=["agency", "recorded_at"], name="status_change_agency_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=in_choices("from_status", choices.AgencyStatus)
+                & in_choices("to_status", choices.AgencyStatus),
+                name="status_change_statuses_valid",
+                violation_error_message="A status change is between statuses the rule gives.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency}: {self.get_from_status_display()} → {self.get_to_status_display()}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.agency.get_absolute_url()}#status-over-time"
 
 
 # Every kind of record that is a draft until a publisher publishes it.

@@ -65,6 +65,7 @@ class DerivedStatus:
     status: AgencyStatus
     summary: str
     reasons: list[str] = field(default_factory=list)
+    deciding_use: object | None = None  # the use the status comes from, if any
 
 
 def describe_use(use) -> str:
@@ -121,4 +122,6 @@ def derive_status(uses: Iterable, actions: Iterable) -> DerivedStatus:
         when = f", {action.opened}" if action.opened else ""
         state = ACTION_STATE_LABELS[action.state].lower()
         reasons.append(f"{ACTION_KIND_LABELS[action.kind]}: {action.title} ({state}{when})")
-    return DerivedStatus(status=status, summary="; ".join(parts), reasons=reasons)
+    return DerivedStatus(
+        status=status, summary="; ".join(parts), reasons=reasons, deciding_use=deciding_use
+    )

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
+from ..choices import AgencyStatus
 from ..invalidation import record_changed
 from ..models import PUBLISHABLE_MODELS, RECORD_MODELS, Agency
 from .statuses import store_statuses
@@ -44,7 +45,9 @@ def load_seed_data(*, force: bool = False) -> bool:
     loaded_at = timezone.now()
     for model in PUBLISHABLE_MODELS:
         model.objects.published().filter(published_at=None).update(published_at=loaded_at)
-    store_statuses(Agency.objects.all())
+    # Every status starts from "no known use", so its first derivation is kept as a change.
+    Agency.objects.update(status=AgencyStatus.NO_KNOWN_USE, status_summary="")
+    store_statuses(Agency.objects.all(), recorded_at=loaded_at)
     # Fixtures load without signals, so each record's history starts here, as its first version.
     for model in RECORD_MODELS:
         model.history.bulk_history_create(

@@ -6,9 +6,12 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
+from ..choices import DatePrecision
+from ..dates import PreciseDate
 from ..invalidation import record_changed
-from ..models import Agency, Citation, Product, RegulatoryAction, Source, Use, Vendor
+from ..models import Agency, Citation, Product, RegulatoryAction, Source, StatusChange, Use, Vendor
 from ..status import derive_status
 
 BATCH = 1000
@@ -45,15 +48,45 @@ def agencies_touched_by(record) -> set[int]:
     return found
 
 
-def store_statuses(agencies: QuerySet[Agency]) -> int:
-    """Derive and store the status of each agency given; returns how many. No invalidation:
-    the callers below do it once for the whole write."""
-    batch = []
+def last_reported(use) -> PreciseDate | None:
+    """The date of the newest published source behind a use (prefetched by for_status)."""
+    dates = [c.source.published for c in use.published_citations if c.source.published]
+    return max(dates, key=PreciseDate.sort_key) if dates else None
+
+
+STORED = ["status", "status_summary", "status_reported_on", "status_reported_on_precision"]
+
+
+def store_statuses(agencies: QuerySet[Agency], *, recorded_at=None) -> int:
+    """Derive and store the status of each agency given, keeping each change of status as a
+    StatusChange; returns how many agencies. No invalidation: the callers below do it once for
+    the whole write."""
+    recorded_at = recorded_at or timezone.now()
+    batch, changes = [], []
     for agency in agencies.for_status().iterator(chunk_size=BATCH):
         derived = derive_status(agency.uses.all(), agency.actions.all())
+        use = derived.deciding_use
+        reported = last_reported(use) if use else None
+        if derived.status != agency.status:
+            changes.append(
+                StatusChange(
+                    agency=agency,
+                    from_status=agency.status,
+                    to_status=derived.status,
+                    summary=derived.summary,
+                    use=use,
+                    fact_public_at=use.published_at if use else None,
+                    reported_on=reported.value if reported else None,
+                    reported_on_precision=reported.precision if reported else DatePrecision.DAY,
+                    recorded_at=recorded_at,
+                )
+            )
         agency.status, agency.status_summary = derived.status, derived.summary
+        agency.status_reported_on = reported.value if reported else None
+        agency.status_reported_on_precision = reported.precision if reported else DatePrecision.DAY
         batch.append(agency)
-    Agency.objects.bulk_update(batch, ["status", "status_summary"], batch_size=BATCH)
+    Agency.objects.bulk_update(batch, STORED, batch_size=BATCH)
+    StatusChange.objects.bulk_create(changes, batch_size=BATCH)
     return len(batch)
 
 
