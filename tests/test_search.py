@@ -88,3 +88,24 @@ def test_the_search_goes_through_the_index():
                 [searched.fts_table],
             )
             assert cursor.fetchone()
+
+
+def test_every_searched_table_keeps_its_index_after_the_migrations():
+    """A migration that rebuilds a table on SQLite drops its triggers; a record saved after
+    the migrations must still be found, in every searched table."""
+    from django.db import connection
+
+    from agencies.search import SEARCHED
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            triggers = {row[0] for row in cursor.fetchall()}
+        for searched in SEARCHED.values():
+            for suffix in ("insert", "delete", "update"):
+                assert f"{searched.fts_table}_{suffix}" in triggers
+    agency = f.make_agency(name="Zanzibarian Police")
+    source = f.make_source(title="Zanzibarian report")
+    found = search_records("zanzibarian")
+    assert found["agencies"] == [agency]
+    assert found["sources"] == [source]
