@@ -102,6 +102,11 @@ AGENCY = (
     Column("website"),
     Column("status", about="Derived from the agency's uses and actions by one rule."),
     Column("status_summary", about="The status in words, with dates and actions."),
+    date_column(
+        "status_reported",
+        "status_reported",
+        "The date of the newest published source behind the fact that decides the status.",
+    ),
     UPDATED,
 )
 VENDOR = (

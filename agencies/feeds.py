@@ -67,7 +67,8 @@ class AgencyEventsFeed(EventsFeed):
         return agency.get_absolute_url()
 
     def items(self, agency: Agency):
-        return timeline.newest_dated(timeline.agency_timeline(agency), FEED_SIZE)
+        events = timeline.agency_timeline(agency) + timeline.status_events(agency)
+        return timeline.newest_dated(events, FEED_SIZE)
 
 
 class VendorEventsFeed(EventsFeed):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from heapq import merge
 from itertools import islice
 
-from .models import PUBLISHED, Agency, Incident, RegulatoryAction, Source, Vendor
+from .models import PUBLISHED, Agency, Incident, RegulatoryAction, Source, StatusChange, Vendor
 
 # The kinds of record with public pages, whose changes the public may follow.
 PUBLIC_HISTORY = (Agency, Vendor, Incident, RegulatoryAction, Source)
@@ -72,8 +72,28 @@ def recent_changes(limit: int = 50) -> list[Version]:
                 for row in rows
             ]
         )
+    per_kind.append(status_versions(limit))
     newest_first = merge(*per_kind, key=lambda version: version.when, reverse=True)
     return list(islice(newest_first, limit))
+
+
+def status_versions(limit: int) -> list[Version]:
+    """The newest changes of public agencies' derived statuses, as changes in the record."""
+    changes = (
+        StatusChange.objects.filter(agency__in=Agency.objects.public())
+        .select_related("agency")
+        .order_by("-recorded_at", "-pk")[:limit]
+    )
+    return [
+        Version(
+            change.recorded_at,
+            "status",
+            change.agency.name,
+            change.get_absolute_url(),
+            f"Status {change.get_from_status_display()} → {change.get_to_status_display()}",
+        )
+        for change in changes
+    ]
 
 
 def display(value) -> str:

@@ -198,6 +198,7 @@ def agency_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             ],
             "vendors": sorted(vendors, key=lambda vendor: vendor.name),
             "authorities": records.authorities_acting_on(agency),
+            "status_over_time": records.status_over_time(agency),
         },
         partial="fragment",
     )

@@ -16,6 +16,7 @@ from ..models import (
     Product,
     RegulatoryAction,
     Source,
+    StatusChange,
     Use,
     Vendor,
 )
@@ -305,3 +306,23 @@ class CitationAdmin(SpreadsheetImport, RecordAdmin):
                 reverse("admin:agencies_citation_change", args=[citation.pk])
             )
         return super().delete_view(request, object_id, extra_context)
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(admin.ModelAdmin):
+    """Kept by the status rule, so read only: what changed, when, and what decided it."""
+
+    list_display = ["agency", "from_status", "to_status", "recorded_at", "reported_on"]
+    list_filter = ["to_status", "from_status"]
+    list_select_related = ["agency"]
+    search_fields = ["agency__name", "summary"]
+    date_hierarchy = "recorded_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -120,6 +120,7 @@ def get_agency(request, slug: str):
             ),
             records.public("incidents", Incident),
             records.public("actions", RegulatoryAction),
+            "status_changes",
         )
     )
     return get_object_or_404(queryset, slug=slug)

@@ -4,6 +4,8 @@ shows beyond the list (its uses, products and citations)."""
 
 from __future__ import annotations
 
+import datetime
+
 from ninja import Field, Schema
 
 from .. import columns
@@ -51,8 +53,21 @@ class CitedUseOut(UseOut, Cited):
     citations: list[CitationOut]
 
 
+class StatusChangeOut(Schema):
+    recorded_at: datetime.datetime = Field(description="When the record changed.")
+    from_status: str
+    to_status: str
+    summary: str
+    reported: str | None = Field(description="The newest published source behind it.")
+
+    @staticmethod
+    def resolve_reported(obj) -> str | None:
+        return columns.precise(obj.reported)
+
+
 class AgencyDetail(AgencyOut, Cited):
     summary: str
+    status_changes: list[StatusChangeOut]
     uses: list[CitedUseOut]
     incidents: list[str]
     actions: list[str]
@@ -61,6 +76,10 @@ class AgencyDetail(AgencyOut, Cited):
     @staticmethod
     def resolve_uses(obj) -> list:
         return list(obj.uses.all())
+
+    @staticmethod
+    def resolve_status_changes(obj) -> list:
+        return list(obj.status_changes.all())
 
     @staticmethod
     def resolve_incidents(obj) -> list[str]:

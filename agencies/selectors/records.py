@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import (
     F,
     Prefetch,
@@ -17,6 +19,7 @@ from ..models import (
     Incident,
     Product,
     RegulatoryAction,
+    StatusChange,
     Use,
     Vendor,
 )
@@ -62,8 +65,25 @@ def agency_detail_queryset() -> QuerySet[Agency]:
             public("incidents", Incident),
             public("actions", RegulatoryAction),
             public("children", Agency),
+            Prefetch(
+                "status_changes", queryset=StatusChange.objects.order_by("-recorded_at", "-pk")
+            ),
         )
     )
+
+
+@dataclass(frozen=True)
+class StatusStep:
+    """A change of status as the public sees it: the deciding use only while it is public."""
+
+    change: StatusChange
+    use: Use | None
+
+
+def status_over_time(agency: Agency) -> list[StatusStep]:
+    """The agency's status changes, newest first, from what its page prefetched."""
+    public_uses = {use.pk: use for use in agency.uses.all()}
+    return [StatusStep(c, public_uses.get(c.use_id)) for c in agency.status_changes.all()]
 
 
 def authorities_acting_on(agency: Agency) -> QuerySet[Authority]:

@@ -16,6 +16,7 @@ from ..choices import (
     ACTION_KIND_LABELS,
     INCIDENT_KIND_LABELS,
     USE_STATUS_LABELS,
+    DatePrecision,
     TimelineKind,
 )
 from ..dates import PreciseDate
@@ -291,3 +292,18 @@ def latest_events(limit: int = 8) -> list[TimelineEvent]:
         )
     )
     return newest_dated(events, limit)
+
+
+def status_events(agency: Agency) -> list[TimelineEvent]:
+    """Each change of the agency's status (prefetched), dated by when it was recorded here."""
+    return [
+        TimelineEvent(
+            PreciseDate(change.recorded_at.date(), DatePrecision.DAY),
+            "status",
+            f"Status: {change.get_from_status_display()} → {change.get_to_status_display()}",
+            links_to=change,
+            detail=change.summary
+            + (f" (reported by a source of {change.reported})" if change.reported else ""),
+        )
+        for change in agency.status_changes.all()
+    ]
