@@ -127,4 +127,4 @@ class AgencySort(models.TextChoices):
     NAME_DESC = "-name", "Name, Z–A"
     STATUS = "status", "Status"
     PLACE = "place", "Place"
-    UPDATED = "updated", "Recently updated"
+    UPDATED = "updated", "Recently changed"

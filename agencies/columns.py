@@ -102,6 +102,12 @@ AGENCY = (
     Column("website"),
     Column("status", about="Derived from the agency's uses and actions by one rule."),
     Column("status_summary", about="The status in words, with dates and actions."),
+    Column(
+        "status_as_of",
+        lambda a: getattr(a, "status_as_of", None),
+        "With as_of=YYYY-MM-DD: the status this record gave at the end of that day (UTC).",
+        type=str | None,
+    ),
     date_column(
         "status_reported",
         "status_reported",

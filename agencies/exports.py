@@ -65,11 +65,11 @@ def agency_records(values: dict[str, str]):
 
 EXPORTS = {
     "agencies": Export(Agency, filters.AGENCIES, agency_records, columns.AGENCY),
-    "vendors": Export(Vendor, None, lambda values: lists.vendor_list(), columns.VENDOR),
+    "vendors": Export(Vendor, filters.VENDORS, lists.vendor_list, columns.VENDOR),
     "uses": Export(Use, filters.USES, lists.use_list, columns.USE, has_pages=False),
     "incidents": Export(Incident, filters.INCIDENTS, lists.incident_list, columns.INCIDENT),
     "actions": Export(RegulatoryAction, filters.ACTIONS, lists.action_list, columns.ACTION),
-    "sources": Export(Source, None, lambda values: lists.source_list(), columns.SOURCE),
+    "sources": Export(Source, filters.SOURCES, lists.source_list, columns.SOURCE),
     "citations": Export(
         Citation, filters.CITATIONS, lists.citation_list, columns.CITATION, has_pages=False
     ),

@@ -5,6 +5,7 @@ Bad values are dropped and named on the page, never an error page; the API answe
 
 from __future__ import annotations
 
+import datetime
 import enum
 from dataclasses import dataclass
 from typing import Any
@@ -48,8 +49,11 @@ class Filter:
     pattern: str | None = None
     max_length: int = 200
     default: str = ""
+    date: bool = False  # an ISO date, YYYY-MM-DD
 
     def form_field(self) -> forms.Field:
+        if self.date:
+            return forms.DateField(required=False, label=self.label, input_formats=["%Y-%m-%d"])
         if self.choices is not None:
             blank = [] if self.default else [("", f"Any {self.label.lower()}")]
             return forms.ChoiceField(
@@ -63,6 +67,8 @@ class Filter:
 
     def schema_field(self) -> tuple[Any, Any]:
         """The (type, default) of the API's query parameter."""
+        if self.date:
+            return datetime.date | None, Field(None, description=self.help or None)
         if self.choices is not None:
             if self.default:
                 return self.choices, Field(self.default, description=self.help or None)
@@ -86,7 +92,11 @@ class QueryFilterForm(forms.Form):
     def valid_values(self) -> dict[str, str]:
         """The values that passed validation; a bad one is ignored rather than refused."""
         self.is_valid()
-        values = {name: value for name, value in self.cleaned_data.items() if value}
+        values = {
+            name: value.isoformat() if isinstance(value, datetime.date) else value
+            for name, value in self.cleaned_data.items()
+            if value
+        }
         if "q" in values:
             values["q"] = clean_query(values["q"])
         return {name: value for name, value in values.items() if value}
@@ -147,11 +157,22 @@ class FilterSet:
 def values_of(schema: Schema) -> dict[str, str]:
     """The API's filters in force, as the strings the page's form would hold."""
     return {
-        name: str(value.value if isinstance(value, enum.Enum) else value)
+        name: value.value
+        if isinstance(value, enum.Enum)
+        else value.isoformat()
+        if isinstance(value, datetime.date)
+        else str(value)
         for name, value in schema.dict().items()
         if value not in (None, "")
     }
 
+
+CHANGED_SINCE = Filter(
+    "changed_since",
+    "Changed since",
+    "A date, YYYY-MM-DD: only records changed on or after it.",
+    date=True,
+)
 
 AGENCIES = FilterSet(
     "Agency",
@@ -176,16 +197,31 @@ AGENCIES = FilterSet(
         Filter(
             "vendor", "Vendor", "A vendor's slug: agencies with a public use of it.", pattern=SLUG
         ),
+        Filter(
+            "changed_since",
+            "Changed since",
+            "A date, YYYY-MM-DD: agencies whose record or any fact about it (a use, a citation, "
+            "an action, an incident, the status) changed on or after it.",
+            date=True,
+        ),
+        Filter(
+            "as_of",
+            "Status as of",
+            "A date, YYYY-MM-DD: adds status_as_of, the status this record gave each agency "
+            "at the end of that day (UTC), from its kept status changes.",
+            date=True,
+        ),
         Filter("sort", "Sort by", choices=AgencySort, default=AgencySort.NAME),
     ),
 )
-INCIDENTS = FilterSet("Incident", (Filter("kind", "Kind", choices=IncidentKind),))
+INCIDENTS = FilterSet("Incident", (Filter("kind", "Kind", choices=IncidentKind), CHANGED_SINCE))
 ACTIONS = FilterSet(
     "Action",
     (
         Filter("kind", "Kind", choices=ActionKind),
         Filter("state", "State", choices=ActionState),
         Filter("authority", "Authority", "An authority's slug.", pattern=SLUG),
+        CHANGED_SINCE,
     ),
 )
 USES = FilterSet(
@@ -194,6 +230,7 @@ USES = FilterSet(
         Filter("agency", "Agency", "An agency's slug.", pattern=SLUG),
         Filter("vendor", "Vendor", "A vendor's slug.", pattern=SLUG),
         Filter("status", "Status", choices=UseStatus),
+        CHANGED_SINCE,
     ),
 )
 CITATIONS = FilterSet(
@@ -203,11 +240,14 @@ CITATIONS = FilterSet(
         Filter(
             "agency", "Agency", "An agency's slug: its own citations and its uses'.", pattern=SLUG
         ),
+        CHANGED_SINCE,
     ),
 )
+VENDORS = FilterSet("Vendor", (CHANGED_SINCE,))
+SOURCES = FilterSet("Source", (CHANGED_SINCE,))
 TIMELINE = FilterSet("Timeline", (Filter("kind", "Show", choices=TimelineKind),))
 
-FILTER_SETS = (AGENCIES, INCIDENTS, ACTIONS, USES, CITATIONS, TIMELINE)
+FILTER_SETS = (AGENCIES, INCIDENTS, ACTIONS, USES, CITATIONS, VENDORS, SOURCES, TIMELINE)
 
 # The API's query schemas, one class per list, built once from the declarations above.
 schemas: dict[str, type[Schema]] = {

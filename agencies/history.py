@@ -24,6 +24,7 @@ UNTRACKED = {
     "status_summary",
     "status_reported_on",
     "status_reported_on_precision",
+    "changed_at",
 }
 
 CHANGE_WORDS = {"+": "Created", "~": "Changed", "-": "Deleted"}

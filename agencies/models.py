@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.functions import Concat
+from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -182,6 +182,20 @@ class AgencyQuerySet(PublishableQuerySet):
         parents = Agency.objects.public().filter(pk=OuterRef("parent")).values("slug")
         return self.annotate(public_parent_slug=models.Subquery(parents))
 
+    def with_status_as_of(self, moment) -> AgencyQuerySet:
+        """Annotates status_as_of: the status this record gave before `moment`, from the
+        newest status change recorded before it (none: no known use). One subquery."""
+        newest = (
+            StatusChange.objects.filter(agency=OuterRef("pk"), recorded_at__lt=moment)
+            .order_by("-recorded_at", "-pk")
+            .values("to_status")[:1]
+        )
+        return self.annotate(
+            status_as_of=Coalesce(
+                models.Subquery(newest), models.Value(choices.AgencyStatus.NO_KNOWN_USE)
+            )
+        )
+
 
 class UseQuerySet(PublishableQuerySet):
     def counted_in_status(self) -> UseQuerySet:
@@ -262,6 +276,10 @@ class Agency(Publishable):
         default=choices.DatePrecision.DAY,
         editable=False,
     )
+
+    # When the agency or any fact about it (its uses, citations, actions, incidents, status)
+    # last changed; kept by the services that write them. Null only before the first write.
+    changed_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
 
     status_reported = PreciseDateAccessor("status_reported_on")
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url, replace_url
 from django_htmx.middleware import HtmxDetails
@@ -124,6 +126,7 @@ def agency_list(request: HtmxHttpRequest) -> HttpResponse:
             "facets": agency_facets,
             "page": page,
             "removals": removals(filters.AGENCIES, request.path, values, agency_facets),
+            "changed_options": changed_options(values.get("changed_since")),
         },
         partial="fragment",
     )
@@ -152,6 +155,22 @@ def filtered(
         "page": paginate(request, items),
         "removals": removals(declared, request.path, values),
     }
+
+
+RECENT_DAYS = (7, 30, 90)
+
+
+def changed_options(chosen: str | None) -> list[tuple[str, str, bool]]:
+    """The "changed in the last N days" choices as dates (value, label, selected); a date
+    given in the address that is none of them is offered as itself."""
+    today = timezone.now().date()
+    options = [
+        ((today - datetime.timedelta(days)).isoformat(), f"In the last {days} days")
+        for days in RECENT_DAYS
+    ]
+    if chosen and chosen not in dict(options):
+        options.append((chosen, f"Since {chosen}"))
+    return [(value, label, value == chosen) for value, label in options]
 
 
 def removals(

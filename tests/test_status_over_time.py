@@ -2,7 +2,9 @@
 that decided it and when it was last reported, and shown on the page, in /changes/, in the
 agency's feed, the API and the CSV."""
 
+import csv as csv_module
 import datetime
+import io
 
 import pytest
 
@@ -65,3 +67,53 @@ def test_the_change_is_shown_on_the_page_in_changes_the_feed_the_api_and_the_csv
     csv = b"".join(client.get("/agencies/export.csv").streaming_content).decode()
     assert "status_reported" in csv.splitlines()[0]
     assert "2020-03-01" in next(line for line in csv.splitlines() if HALTON in line)
+
+
+def test_status_as_of_a_date_from_the_kept_changes(client, seeded):
+    today = datetime.date.today()
+    yesterday = today - datetime.timedelta(1)
+    end_haltons_use(datetime.date(2020, 3, 1))
+
+    def as_of(day) -> str:
+        items = client.get("/api/v1/agencies", {"as_of": day.isoformat()}).json()["items"]
+        return next(item["status_as_of"] for item in items if item["slug"] == HALTON)
+
+    assert as_of(yesterday) == AgencyStatus.NO_KNOWN_USE  # the record did not exist yet
+    assert as_of(today) == AgencyStatus.ENDED
+    csv = b"".join(
+        client.get("/agencies/export.csv", {"as_of": yesterday.isoformat()}).streaming_content
+    ).decode()
+    rows = list(csv_module.DictReader(io.StringIO(csv)))
+    assert next(r for r in rows if r["slug"] == HALTON)["status_as_of"] == "no_known_use"
+    assert client.get("/api/v1/agencies", {"as_of": "2020-13-01"}).status_code == 422
+
+
+def test_lists_filter_by_when_a_fact_last_changed(client, seeded):
+    long_ago = datetime.datetime(2021, 1, 1, tzinfo=datetime.UTC)
+    Agency.objects.update(changed_at=long_ago)
+    Use.objects.update(updated_at=long_ago)
+    since = "2022-01-01"
+    assert client.get("/api/v1/agencies", {"changed_since": since}).json()["count"] == 0
+    end_haltons_use(datetime.date(2020, 3, 1))  # a fact about Halton changes: its use
+    items = client.get("/api/v1/agencies", {"changed_since": since}).json()["items"]
+    assert [item["slug"] for item in items] == [HALTON]
+    page = client.get("/agencies/", {"changed_since": since})
+    assert [a.slug for a in page.context["page"].object_list] == [HALTON]
+    assert "In the last 7 days" in page.content.decode()
+    sorted_by_change = client.get("/agencies/", {"sort": "updated"}).context["page"]
+    assert sorted_by_change.object_list[0].slug == HALTON
+    uses = client.get("/api/v1/uses", {"changed_since": since}).json()["items"]
+    assert [use["agency"] for use in uses] == [HALTON]
+
+
+def test_a_record_page_says_when_it_was_published_and_last_changed(client, seeded):
+    halton = Agency.objects.get(slug=HALTON)
+    first = halton.history.earliest()
+    html = client.get(f"/agencies/{HALTON}/").content.decode()
+    shown = first.history_date.strftime("%-d %b %Y")
+    footer = html.split('class="record-footer"')[1]
+    assert "First published here: <time datetime=" in footer
+    assert footer.count(f">{shown}</time>") == 2  # first published, last changed: one day
+    assert halton.created_at == halton.updated_at == halton.published_at == first.history_date
+    action = client.get("/actions/").context["page"].object_list[0]
+    assert "Happened: <time" in client.get(action.get_absolute_url()).content.decode()

@@ -21,6 +21,8 @@ UsesFilters = filters.USES.schema
 IncidentsFilters = filters.INCIDENTS.schema
 ActionsFilters = filters.ACTIONS.schema
 CitationsFilters = filters.CITATIONS.schema
+VendorsFilters = filters.VENDORS.schema
+SourcesFilters = filters.SOURCES.schema
 
 api = NinjaAPI(
     title="Facial recognition tracker API",
@@ -131,8 +133,8 @@ vendors = Router(tags=["vendors"])
 
 @vendors.get("", response=list[schemas.VendorOut])
 @paginate(Pages)
-def list_vendors(request):
-    return lists.vendor_list()
+def list_vendors(request, filters: Query[VendorsFilters]):
+    return lists.vendor_list(values_of(filters))
 
 
 @vendors.get("/{slug}", response=schemas.VendorDetail)
@@ -185,8 +187,8 @@ sources = Router(tags=["sources"])
 
 @sources.get("", response=list[schemas.SourceOut])
 @paginate(Pages)
-def list_sources(request):
-    return lists.source_list()
+def list_sources(request, filters: Query[SourcesFilters]):
+    return lists.source_list(values_of(filters))
 
 
 @sources.get("/{slug}", response=schemas.SourceDetail)

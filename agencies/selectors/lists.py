@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import (
     Case,
     Count,
+    F,
     OuterRef,
     Q,
     QuerySet,
@@ -78,17 +81,37 @@ AGENCY_ORDERS = {
     AgencySort.NAME_DESC: ("-name", "-pk"),
     AgencySort.STATUS: (STATUS_RANK.asc(), "name", "pk"),
     AgencySort.PLACE: ("country", "subdivision", "name", "pk"),
-    AgencySort.UPDATED: ("-updated_at", "name", "pk"),
+    AgencySort.UPDATED: (F("changed_at").desc(nulls_last=True), "name", "pk"),
 }
+
+
+def start_of(day: str) -> datetime.datetime:
+    """The first moment (UTC) of an ISO date."""
+    return datetime.datetime.combine(
+        datetime.date.fromisoformat(day), datetime.time(), datetime.UTC
+    )
+
+
+def changed_since(queryset: QuerySet, filters: dict[str, str], field: str = "updated_at"):
+    """The records changed on or after the `changed_since` date, when one is given."""
+    if not filters.get("changed_since"):
+        return queryset
+    return queryset.filter(**{f"{field}__gte": start_of(filters["changed_since"])})
+
+
+# Parameters of the agency list that shape its rows rather than filter them.
+NOT_FILTERS = ("as_of",)
 
 
 def agency_filter_q(filters: dict[str, str], *, skip: str | None = None) -> Q:
     """One Q for every filter but `skip`, so a facet's counts ignore its own choice."""
     condition = Q()
     for name, value in filters.items():
-        if name == skip or not value:
+        if name == skip or not value or name in NOT_FILTERS:
             continue
-        if name == "q":
+        if name == "changed_since":
+            condition &= Q(changed_at__gte=start_of(value))
+        elif name == "q":
             condition &= search.text_filter(Agency, value)
         elif name == "vendor":
             # A subquery, not a join: an agency with two uses of the vendor is still one row.
@@ -101,24 +124,27 @@ def agency_filter_q(filters: dict[str, str], *, skip: str | None = None) -> Q:
 
 
 def filter_agencies(filters: dict[str, str], sort: str = AgencySort.NAME) -> QuerySet[Agency]:
-    return (
+    agencies = (
         Agency.objects.public()
         .with_public_parent()
         .filter(agency_filter_q(filters))
         .order_by(*AGENCY_ORDERS.get(sort, AGENCY_ORDERS[AgencySort.NAME]))
     )
+    if filters.get("as_of"):
+        agencies = agencies.with_status_as_of(start_of(filters["as_of"]) + datetime.timedelta(1))
+    return agencies
 
 
-def vendor_list() -> QuerySet[Vendor]:
+def vendor_list(filters: dict[str, str] | None = None) -> QuerySet[Vendor]:
     return (
-        Vendor.objects.public()
+        changed_since(Vendor.objects.public(), filters or {})
         .annotate(customer_count=customer_count(), product_count=product_count())
         .order_by("-customer_count", "name", "pk")
     )
 
 
 def incident_list(filters: dict[str, str]) -> QuerySet[Incident]:
-    incidents = Incident.objects.public().prefetch_related(
+    incidents = changed_since(Incident.objects.public(), filters).prefetch_related(
         public("agencies", Agency), public("vendors", Vendor)
     )
     if filters.get("kind"):
@@ -127,7 +153,7 @@ def incident_list(filters: dict[str, str]) -> QuerySet[Incident]:
 
 
 def action_list(filters: dict[str, str]) -> QuerySet[RegulatoryAction]:
-    actions = RegulatoryAction.objects.public().prefetch_related(
+    actions = changed_since(RegulatoryAction.objects.public(), filters).prefetch_related(
         acting_authorities(), public("agencies", Agency), public("vendors", Vendor)
     )
     if filters.get("kind"):
@@ -143,7 +169,7 @@ def action_list(filters: dict[str, str]) -> QuerySet[RegulatoryAction]:
 
 
 def use_list(filters: dict[str, str]) -> QuerySet[Use]:
-    uses = Use.objects.public().select_related("agency", "product__vendor")
+    uses = changed_since(Use.objects.public(), filters).select_related("agency", "product__vendor")
     if filters.get("agency"):
         uses = uses.filter(agency__slug=filters["agency"])
     if filters.get("vendor"):
@@ -153,7 +179,7 @@ def use_list(filters: dict[str, str]) -> QuerySet[Use]:
     return uses.order_by("agency__name", "started_on", "pk")
 
 
-def source_list() -> QuerySet[Source]:
+def source_list(filters: dict[str, str] | None = None) -> QuerySet[Source]:
     public_citations = (
         Citation.objects.public()
         .filter(source=OuterRef("pk"))
@@ -163,14 +189,14 @@ def source_list() -> QuerySet[Source]:
         .values("count")
     )
     return (
-        Source.objects.public()
+        changed_since(Source.objects.public(), filters or {})
         .annotate(citation_count=Coalesce(Subquery(public_citations), 0))
         .order_by("-published_on", "title", "pk")
     )
 
 
 def citation_list(filters: dict[str, str]) -> QuerySet[Citation]:
-    citations = Citation.objects.public().select_related(
+    citations = changed_since(Citation.objects.public(), filters).select_related(
         "source", "speaker", *CITED_FIELDS, "use__agency", "use__product", "product__vendor"
     )
     if filters.get("source"):

@@ -43,8 +43,13 @@ def load_seed_data(*, force: bool = False) -> bool:
         return False
     call_command("loaddata", *[str(path) for path in seed_fixture_paths()], verbosity=0)
     loaded_at = timezone.now()
+    # Each record begins here, as its history does: not at the fixtures' own stamps.
     for model in PUBLISHABLE_MODELS:
         model.objects.published().filter(published_at=None).update(published_at=loaded_at)
+    for model in RECORD_MODELS:
+        if hasattr(model, "updated_at"):
+            model.objects.update(created_at=loaded_at, updated_at=loaded_at)
+    Agency.objects.update(changed_at=loaded_at)
     # Every status starts from "no known use", so its first derivation is kept as a change.
     Agency.objects.update(status=AgencyStatus.NO_KNOWN_USE, status_summary="")
     store_statuses(Agency.objects.all(), recorded_at=loaded_at)

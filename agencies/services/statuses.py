@@ -11,25 +11,38 @@ from django.utils import timezone
 from ..choices import DatePrecision
 from ..dates import PreciseDate
 from ..invalidation import record_changed
-from ..models import Agency, Citation, Product, RegulatoryAction, Source, StatusChange, Use, Vendor
+from ..models import (
+    Agency,
+    Citation,
+    Incident,
+    Product,
+    RegulatoryAction,
+    Source,
+    StatusChange,
+    Use,
+    Vendor,
+)
 from ..status import derive_status
 
 BATCH = 1000
 
-# How each kind of record that the status rule reads is reached from an agency.
+# How each kind of record about an agency is reached from it: what its status reads (uses and
+# their products and vendors, actions), and its incidents, which change its record too.
 PATH_FROM_AGENCY = {
     Agency: "pk",
     Use: "uses",
     Product: "uses__product",
     Vendor: "uses__product__vendor",
     RegulatoryAction: "actions",
+    Incident: "incidents",
 }
 
 
 def agencies_touched_by(record) -> set[int]:
-    """The agencies whose status may follow this record as it is stored now: the agency
-    itself, a use's agency, a product's or vendor's customers, an action's agencies, and for a
-    citation or a source, those of every record it supports (a fact counts only if sourced)."""
+    """The agencies this record is about as it is stored now, whose status may follow it: the
+    agency itself, a use's agency, a product's or vendor's customers, an action's or incident's
+    agencies, and for a citation or a source, those of every record it supports (a fact counts
+    only if sourced)."""
     if record is None or record.pk is None:
         return set()
     model = type(record)
@@ -54,7 +67,13 @@ def last_reported(use) -> PreciseDate | None:
     return max(dates, key=PreciseDate.sort_key) if dates else None
 
 
-STORED = ["status", "status_summary", "status_reported_on", "status_reported_on_precision"]
+STORED = [
+    "status",
+    "status_summary",
+    "status_reported_on",
+    "status_reported_on_precision",
+    "changed_at",
+]
 
 
 def store_statuses(agencies: QuerySet[Agency], *, recorded_at=None) -> int:
@@ -68,6 +87,7 @@ def store_statuses(agencies: QuerySet[Agency], *, recorded_at=None) -> int:
         use = derived.deciding_use
         reported = last_reported(use) if use else None
         if derived.status != agency.status:
+            agency.changed_at = recorded_at
             changes.append(
                 StatusChange(
                     agency=agency,
@@ -91,9 +111,12 @@ def store_statuses(agencies: QuerySet[Agency], *, recorded_at=None) -> int:
 
 
 @transaction.atomic
-def refresh_statuses(*, agency_ids: Iterable[int]) -> int:
-    """Derive again the status of the agencies named, and invalidate what shows them."""
+def refresh_statuses(*, agency_ids: Iterable[int], changed: bool = True) -> int:
+    """Derive again the status of the agencies named, and invalidate what shows them. With
+    `changed`, a fact about each of them changed: their `changed_at` moves to now."""
     ids = set(agency_ids)
+    if ids and changed:
+        Agency.objects.filter(pk__in=ids).update(changed_at=timezone.now())
     count = store_statuses(Agency.objects.filter(pk__in=ids)) if ids else 0
     record_changed()
     return count
