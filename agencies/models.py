@@ -520,7 +520,7 @@ class Use(Publishable):
         return f"{self.agency} – {self.product}"
 
     def get_absolute_url(self) -> str:
-        return self.agency.get_absolute_url()
+        return reverse("agencies:use_detail", args=[self.pk])
 
     @classmethod
     def public_condition(cls, prefix: str = "", *, with_agency: bool = True) -> Q:
@@ -659,7 +659,7 @@ class Authority(Publishable):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("agencies:action_list") + f"?authority={self.slug}"
+        return reverse("agencies:authority_detail", args=[self.slug])
 
 
 class RegulatoryAction(Publishable):

@@ -316,6 +316,22 @@ def action_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 
 @public_page
+def use_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    use = get_object_or_404(records.use_page_queryset(), pk=pk)
+    return render(request, "agencies/use_detail.html", {"use": use})
+
+
+@public_page
+def authority_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    authority = get_object_or_404(records.authority_page_queryset(), slug=slug)
+    return render(
+        request,
+        "agencies/authority_detail.html",
+        {"authority": authority, "parts": records.actions_of(authority)},
+    )
+
+
+@public_page
 def source_list(request: HtmxHttpRequest) -> HttpResponse:
     page = paginate(request, lists.source_list())
     return render(request, "agencies/source_list.html", {"page": page})
@@ -370,16 +386,24 @@ def changes(request: HtmxHttpRequest) -> HttpResponse:
 
 HISTORY_MODELS = {
     "agencies": Agency,
+    "authorities": Authority,
     "vendors": Vendor,
     "incidents": Incident,
     "actions": RegulatoryAction,
     "sources": Source,
+    "uses": Use,
 }
 
 
 @public_page
-def record_history(request: HtmxHttpRequest, kind: str, slug: str) -> HttpResponse:
-    record = get_object_or_404(HISTORY_MODELS[kind].objects.public(), slug=slug)
+def record_history(
+    request: HtmxHttpRequest, kind: str, slug: str | None = None, pk: int | None = None
+) -> HttpResponse:
+    lookup = {"pk": pk} if pk is not None else {"slug": slug}
+    records = HISTORY_MODELS[kind].objects.public()
+    if kind == "uses":  # a use is named by its agency and product
+        records = records.select_related("agency", "product")
+    record = get_object_or_404(records, **lookup)
     return render(
         request,
         "agencies/record_history.html",

@@ -122,3 +122,26 @@ def action_page_queryset() -> QuerySet[RegulatoryAction]:
     return RegulatoryAction.objects.public().prefetch_related(
         cited(), acting_authorities(), public("agencies", Agency), public("vendors", Vendor)
     )
+
+
+def use_page_queryset() -> QuerySet[Use]:
+    """A use with its agency, product and vendor, and its citations."""
+    return (
+        Use.objects.public().select_related("agency", "product__vendor").prefetch_related(cited())
+    )
+
+
+def authority_page_queryset() -> QuerySet[Authority]:
+    """An authority with its citations."""
+    return Authority.objects.public().prefetch_related(cited())
+
+
+def actions_of(authority: Authority) -> QuerySet[ActionAuthority]:
+    """The authority's part in each public action, with the action, newest first."""
+    return (
+        ActionAuthority.objects.filter(
+            Q(authority=authority) & RegulatoryAction.public_condition("action__")
+        )
+        .select_related("action")
+        .order_by(F("action__opened_on").desc(nulls_last=True), "action__title", "pk")
+    )

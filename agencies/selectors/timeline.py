@@ -43,6 +43,7 @@ class TimelineEvent:
     # The record whose citations back the event, as (citation field, pk); attach_citations()
     # fetches them for the events shown, so a long timeline loads only one page's citations.
     record: tuple[str, int] | None = None
+    sources_above: bool = False  # its record's citations are shown with an earlier event
 
     @property
     def url(self) -> str:
@@ -53,9 +54,8 @@ class TimelineEvent:
         return self.date.sort_key() if self.date else (None,)
 
 
-def use_events(use: Use, *, subject: str, links_to=None) -> list[TimelineEvent]:
-    """The dated steps of one use; `links_to` is the record whose page tells more (its agency,
-    on a page that is not the agency's)."""
+def use_events(use: Use, *, subject: str) -> list[TimelineEvent]:
+    """The dated steps of one use, each linking to the use's page."""
     product = use.product.name
     status = USE_STATUS_LABELS[use.status]
     steps = [
@@ -72,7 +72,7 @@ def use_events(use: Use, *, subject: str, links_to=None) -> list[TimelineEvent]:
             TimelineKind.USE,
             title,
             detail=detail,
-            links_to=links_to,
+            links_to=use,
             record=("use", use.pk),
         )
         for date, title, detail in dated
@@ -241,8 +241,13 @@ def attach_citations(events: Iterable[TimelineEvent]) -> None:
             pk = getattr(citation, f"{field_name}_id")
             if pk in pks:
                 found[(field_name, pk)].append(citation)
+    # A record's citations are shown once, with its first event here: a use that began, was
+    # made public and ended is one fact with three dates, not three sets of the same sources.
+    shown = set()
     for event in events:
-        event.citations = found[event.record]
+        event.citations = [] if event.record in shown else found[event.record]
+        event.sources_above = event.record in shown
+        shown.add(event.record)
 
 
 def newest_each(queryset: QuerySet, limit: int, dates: dict[str, dict]) -> list:
@@ -280,12 +285,7 @@ def latest_events(limit: int = 8) -> list[TimelineEvent]:
     events = list(
         chain(
             chain.from_iterable(
-                use_events(
-                    use,
-                    subject=use.agency.short_name or use.agency.name,
-                    links_to=use.agency,
-                )
-                for use in uses
+                use_events(use, subject=use.agency.short_name or use.agency.name) for use in uses
             ),
             (incident_event(incident) for incident in incidents),
             chain.from_iterable(action_events(action) for action in actions),
