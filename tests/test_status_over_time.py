@@ -117,3 +117,27 @@ def test_a_record_page_says_when_it_was_published_and_last_changed(client, seede
     assert halton.created_at == halton.updated_at == halton.published_at == first.history_date
     action = client.get("/actions/").context["page"].object_list[0]
     assert "Happened: <time" in client.get(action.get_absolute_url()).content.decode()
+
+
+def test_an_agencys_history_holds_the_changes_to_its_uses_and_their_citations(client, seeded):
+    use = end_haltons_use(datetime.date(2020, 3, 1))
+    html = client.get(f"/agencies/{HALTON}/history/").content.decode()
+    product = use.product.name
+    assert f"Changed: Use of {product}" in html
+    assert "Ended</th><td>—</td><td>2020-02-14" in html
+    assert "Published: Citation: It ended." in html
+    changes = client.get("/changes/").content.decode()
+    assert f"Halton Regional Police Service – {product}" in changes
+    assert client.get(use.get_absolute_url() + "history/").status_code == 200
+
+
+def test_a_records_last_change_moves_with_its_facts(client, seeded):
+    from agencies.models import RegulatoryAction
+
+    action = RegulatoryAction.objects.public().first()
+    RegulatoryAction.objects.filter(pk=action.pk).update(
+        updated_at=datetime.datetime(2021, 1, 1, tzinfo=datetime.UTC)
+    )
+    f.edited(f.make_citation(action=action, quote="A new report."))
+    action.refresh_from_db()
+    assert action.updated_at.year == datetime.date.today().year
