@@ -1,4 +1,7 @@
-"""Atom feeds of published timeline events: everything, one agency, one vendor."""
+"""Atom feeds of public timeline events: everything, one agency, vendor, incident or action.
+
+Each entry's id names its record and step, so it stays the same when the record is corrected;
+<published> is when the fact was first published here, <updated> when it was last corrected."""
 
 from __future__ import annotations
 
@@ -7,9 +10,8 @@ import datetime
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.text import slugify
 
-from .models import Agency, Vendor
+from .models import Agency, Incident, RegulatoryAction, Vendor
 from .selectors import records, timeline
 
 FEED_SIZE = 50
@@ -42,18 +44,21 @@ class EventsFeed(Feed):
         return event.url or "/"
 
     def item_guid(self, event) -> str:
-        # A tag URI stays the same whatever host serves the feed. Two events may share a page
-        # (an action opening and closing), so the id adds what happened and when.
-        anchor = f"{event.kind}-{event.date.isoformat()}-{slugify(event.title)[:60]}"
-        return f"tag:{TAG_AUTHORITY}:{event.url or '/'}#{anchor}"
+        # A tag URI of the event's record and step: the same whatever host serves the feed and
+        # whatever is corrected in it (its title, its date), so a correction updates the entry.
+        return f"tag:{TAG_AUTHORITY}:{event.key}"
 
     item_guid_is_permalink = False
 
     def item_pubdate(self, event) -> datetime.datetime:
-        return datetime.datetime.combine(event.date.value, datetime.time(), tzinfo=datetime.UTC)
+        """When the fact was first published here (the event's own date is in its title)."""
+        return event.first_published or self.item_updateddate(event)
 
-    # Atom requires <updated> on every entry: an event is not revised, only its record is.
-    item_updateddate = item_pubdate
+    def item_updateddate(self, event) -> datetime.datetime:
+        """When the entry was added or last corrected: a correction reappears as updated."""
+        return event.revised or datetime.datetime.combine(
+            event.date.value, datetime.time(), tzinfo=datetime.UTC
+        )
 
 
 class AgencyEventsFeed(EventsFeed):
@@ -68,6 +73,38 @@ class AgencyEventsFeed(EventsFeed):
 
     def items(self, agency: Agency):
         events = timeline.agency_timeline(agency) + timeline.status_events(agency)
+        return timeline.newest_dated(events, FEED_SIZE)
+
+
+class IncidentFeed(EventsFeed):
+    def get_object(self, request, slug: str):
+        return get_object_or_404(records.incident_page_queryset(), slug=slug)
+
+    def title(self, incident: Incident) -> str:
+        return f"{incident.title}: the incident and what was said of it"
+
+    def link(self, incident: Incident) -> str:
+        return incident.get_absolute_url()
+
+    def items(self, incident: Incident):
+        events = [timeline.incident_event(incident)]
+        events += timeline.statement_events(c for c in incident.citations.all() if c.speaker_id)
+        return timeline.newest_dated(events, FEED_SIZE)
+
+
+class ActionFeed(EventsFeed):
+    def get_object(self, request, slug: str):
+        return get_object_or_404(records.action_page_queryset(), slug=slug)
+
+    def title(self, action: RegulatoryAction) -> str:
+        return f"{action.title}: its steps and what was said of it"
+
+    def link(self, action: RegulatoryAction) -> str:
+        return action.get_absolute_url()
+
+    def items(self, action: RegulatoryAction):
+        events = timeline.action_events(action)
+        events += timeline.statement_events(c for c in action.citations.all() if c.speaker_id)
         return timeline.newest_dated(events, FEED_SIZE)
 
 

@@ -30,6 +30,10 @@ urlpatterns = [
     path(
         "vendors/<slug:slug>/feed.atom", public_page(feeds.VendorEventsFeed()), name="vendor_feed"
     ),
+    path(
+        "incidents/<slug:slug>/feed.atom", public_page(feeds.IncidentFeed()), name="incident_feed"
+    ),
+    path("actions/<slug:slug>/feed.atom", public_page(feeds.ActionFeed()), name="action_feed"),
     *(
         path(
             f"{kind}/<slug:slug>/history/",

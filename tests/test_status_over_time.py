@@ -141,3 +141,47 @@ def test_a_records_last_change_moves_with_its_facts(client, seeded):
     f.edited(f.make_citation(action=action, quote="A new report."))
     action.refresh_from_db()
     assert action.updated_at.year == datetime.date.today().year
+
+
+def feed_entries(client, url: str) -> dict[str, tuple[str, str, str]]:
+    """Each entry of an Atom feed by id: (title, published, updated)."""
+    from xml.etree import ElementTree
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    root = ElementTree.fromstring(client.get(url).content)
+    return {
+        entry.findtext(f"{atom}id"): (
+            entry.findtext(f"{atom}title"),
+            entry.findtext(f"{atom}published"),
+            entry.findtext(f"{atom}updated"),
+        )
+        for entry in root.iter(f"{atom}entry")
+    }
+
+
+def test_a_correction_updates_the_same_feed_entry(client, seeded):
+    from agencies.models import RegulatoryAction
+
+    action = RegulatoryAction.objects.get(slug="joint-investigation-into-clearview-ai")
+    url = "/feeds/events.atom"
+    key = f"tag:facial-recognition-tracker,2026:action-{action.pk}-opened"
+    _, published, updated = feed_entries(client, url)[key]
+    action.title = "Joint investigation of Clearview AI (retitled)"
+    f.edited(action)
+    new_title, new_published, new_updated = feed_entries(client, url)[key]
+    assert "retitled" in new_title and new_published == published and new_updated > updated
+    assert sum("action-" in entry_id for entry_id in feed_entries(client, url)) >= 1
+    assert not any(
+        "retitled" in t for k, (t, _, _) in feed_entries(client, url).items() if k != key
+    )
+
+
+def test_the_site_feed_holds_statements_and_incidents_and_actions_have_feeds(client, seeded):
+    entries = feed_entries(client, "/feeds/events.atom")
+    assert any(entry_id.split(":")[-1].startswith("statement-") for entry_id in entries)
+    incident = feed_entries(client, "/incidents/clearview-ai-customer-list-breach/feed.atom")
+    assert any(":incident-" in entry_id for entry_id in incident)
+    action = feed_entries(client, "/actions/joint-investigation-into-clearview-ai/feed.atom")
+    assert any(":action-" in entry_id for entry_id in action)
+    page = client.get("/actions/joint-investigation-into-clearview-ai/").content.decode()
+    assert 'rel="alternate" type="application/atom+xml"' in page

@@ -19,7 +19,7 @@ HX = {"HX-Request": "true"}
 
 # Every public page and the number of queries it runs, whatever the amount of data.
 PAGES = {
-    "/": 10,
+    "/": 11,
     "/agencies/": 4,
     "/agencies/?status=ended&country=CA&subdivision=CA-ON&kind=regional_police"
     "&vendor=clearview-ai&q=peel&sort=-name": 8,
@@ -43,7 +43,9 @@ PAGES = {
     "/agencies/toronto-police-service/history/": 5,
     "/sources/ctv-2020-02-26-clearview-breach/history/": 2,
     # Downloads and feeds: one query per 2,000 rows streamed, per prefetched relation.
-    "/feeds/events.atom": 8,
+    "/feeds/events.atom": 9,
+    "/incidents/clearview-ai-customer-list-breach/feed.atom": 5,
+    "/actions/joint-investigation-into-clearview-ai/feed.atom": 6,
     "/agencies/toronto-police-service/feed.atom": 9,
     "/vendors/clearview-ai/feed.atom": 8,
     "/agencies/export.csv?status=ended": 1,

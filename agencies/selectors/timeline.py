@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -44,6 +45,11 @@ class TimelineEvent:
     # fetches them for the events shown, so a long timeline loads only one page's citations.
     record: tuple[str, int] | None = None
     sources_above: bool = False  # its record's citations are shown with an earlier event
+    # For feeds: an id that stays the event's whatever is corrected in it, and when its record
+    # was first published here and last corrected.
+    key: str = ""
+    first_published: datetime.datetime | None = None
+    revised: datetime.datetime | None = None
 
     @property
     def url(self) -> str:
@@ -59,12 +65,12 @@ def use_events(use: Use, *, subject: str) -> list[TimelineEvent]:
     product = use.product.name
     status = USE_STATUS_LABELS[use.status]
     steps = [
-        (use.started, f"{subject} began using {product}", status),
-        (use.disclosed, f"Use of {product} by {subject} made public", status),
-        (use.ended, f"{subject} stopped using {product}", status),
+        ("began", use.started, f"{subject} began using {product}", status),
+        ("made-public", use.disclosed, f"Use of {product} by {subject} made public", status),
+        ("ended", use.ended, f"{subject} stopped using {product}", status),
     ]
-    dated = [step for step in steps if step[0]] or [
-        (None, f"{subject}: {status.lower()} of {product}", "")
+    dated = [step for step in steps if step[1]] or [
+        ("undated", None, f"{subject}: {status.lower()} of {product}", "")
     ]
     return [
         TimelineEvent(
@@ -74,9 +80,19 @@ def use_events(use: Use, *, subject: str) -> list[TimelineEvent]:
             detail=detail,
             links_to=use,
             record=("use", use.pk),
+            **revision(use, f"use-{use.pk}-{step}"),
         )
-        for date, title, detail in dated
+        for step, date, title, detail in dated
     ]
+
+
+def revision(record, key: str) -> dict:
+    """The feed's id and dates of an event of a record."""
+    return {
+        "key": key,
+        "first_published": record.published_at,
+        "revised": getattr(record, "changed_at", None) or record.updated_at,
+    }
 
 
 def incident_event(incident: Incident) -> TimelineEvent:
@@ -87,6 +103,7 @@ def incident_event(incident: Incident) -> TimelineEvent:
         links_to=incident,
         detail=INCIDENT_KIND_LABELS[incident.kind],
         record=("incident", incident.pk),
+        **revision(incident, f"incident-{incident.pk}"),
     )
 
 
@@ -100,6 +117,7 @@ def action_events(action: RegulatoryAction) -> list[TimelineEvent]:
             links_to=action,
             detail=ACTION_KIND_LABELS[action.kind],
             record=record,
+            **revision(action, f"action-{action.pk}-opened"),
         )
     ]
     if action.closed and action.closed != action.opened:
@@ -111,6 +129,7 @@ def action_events(action: RegulatoryAction) -> list[TimelineEvent]:
                 links_to=action,
                 detail=action.outcome,
                 record=record,
+                **revision(action, f"action-{action.pk}-closed"),
             )
         )
     return events
@@ -146,6 +165,9 @@ def statement_events(citations) -> list[TimelineEvent]:
                 links_to=first.source,
                 detail=first.quote,
                 citations=reports,
+                key=f"statement-{min(report.pk for report in reports)}",
+                first_published=min(report.created_at for report in reports),
+                revised=max(report.updated_at for report in reports),
             )
         )
     return events
@@ -289,9 +311,22 @@ def latest_events(limit: int = 8) -> list[TimelineEvent]:
             ),
             (incident_event(incident) for incident in incidents),
             chain.from_iterable(action_events(action) for action in actions),
+            statement_events(latest_statements(limit)),
         )
     )
     return newest_dated(events, limit)
+
+
+def latest_statements(limit: int) -> list[Citation]:
+    """The public quotes with a speaker from the newest sources: the statements among the
+    newest events (each source's own date, so a few more than `limit` for merged reports)."""
+    return list(
+        Citation.objects.public()
+        .filter(speaker__isnull=False)
+        .exclude(source__published_on=None)
+        .select_related("source", "speaker")
+        .order_by("-source__published_on", "-pk")[: limit * 2]
+    )
 
 
 def status_events(agency: Agency) -> list[TimelineEvent]:
@@ -304,6 +339,9 @@ def status_events(agency: Agency) -> list[TimelineEvent]:
             links_to=change,
             detail=change.summary
             + (f" (reported by a source of {change.reported})" if change.reported else ""),
+            key=f"status-{change.pk}",
+            first_published=change.recorded_at,
+            revised=change.recorded_at,
         )
         for change in agency.status_changes.all()
     ]
