@@ -91,3 +91,31 @@ def date_range(start: PreciseDate | None, end: PreciseDate | None) -> str:
     if end:
         return f"until {end}"
     return "dates not known"
+
+
+# The ways a newsroom writes a date, each with the precision it states.
+TYPED_FORMS = (
+    ("%Y-%m-%d", DatePrecision.DAY),
+    ("%d/%m/%Y", DatePrecision.DAY),
+    ("%d %b %Y", DatePrecision.DAY),
+    ("%d %B %Y", DatePrecision.DAY),
+    ("%b %d %Y", DatePrecision.DAY),
+    ("%B %d %Y", DatePrecision.DAY),
+    ("%Y-%m", DatePrecision.MONTH),
+    ("%b %Y", DatePrecision.MONTH),
+    ("%B %Y", DatePrecision.MONTH),
+    ("%Y", DatePrecision.YEAR),
+)
+ACCEPTED_FORMS = "2020-02-27, 27/02/2020, 27 Feb 2020, February 2020, Feb 2020, 2020-02 or 2020"
+
+
+def parse_typed(text: str) -> PreciseDate | None:
+    """A date as typed, with the precision its form states ("Feb 2020" is a month); None when
+    it is in none of the accepted forms. Day-first: 02/03/2020 is 2 March."""
+    cleaned = " ".join(text.replace(",", " ").replace(".", " ").split())
+    for form, precision in TYPED_FORMS:
+        try:
+            return PreciseDate(datetime.datetime.strptime(cleaned, form).date(), precision)
+        except ValueError:
+            continue
+    return None

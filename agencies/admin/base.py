@@ -3,7 +3,6 @@ services that follow each write (statuses derived again, caches invalidated)."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import ValidationError
@@ -18,6 +17,7 @@ from ..choices import Publication
 from ..models import ActionAuthority, Citation, Product, Source, Use
 from ..services import edits, publishing
 from ..services.statuses import agencies_touched_by
+from .dates import PreciseDatesForm
 
 
 def date_column(accessor: str, description: str):
@@ -31,8 +31,8 @@ def date_column(accessor: str, description: str):
 
 
 def dates_fieldset(*fields: str, title: str = "Dates") -> tuple:
-    """Each date beside its precision."""
-    return (title, {"fields": [(name, f"{name}_precision") for name in fields]})
+    """The dates, each typed as it is known; its precision follows (admin/dates.py)."""
+    return (title, {"fields": list(fields)})
 
 
 class CitationFormSet(BaseInlineFormSet):
@@ -69,18 +69,18 @@ class PersonCitationInline(CitationInline):
     fk_name = "person"
 
 
-class UseInline(admin.TabularInline):
+class UseInline(admin.StackedInline):
+    """An agency's uses, with all that an editor records of one, so a new fact is one screen."""
+
     model = Use
+    form = PreciseDatesForm
     extra = 0
-    view_on_site = False  # a use's page is its agency's, linked at the top when published
+    view_on_site = False  # the use's own page is linked from its change page when published
     fields = [
-        "product",
-        "status",
-        "authorisation",
-        "started_on",
-        "started_on_precision",
-        "ended_on",
-        "ended_on_precision",
+        ("product", "status", "authorisation"),
+        ("started_on", "ended_on", "disclosed_on"),
+        "summary",
+        ("accounts", "searches", "cost", "cost_currency"),
     ]
     autocomplete_fields = ["product"]
     show_change_link = True
@@ -109,6 +109,7 @@ class RecordAdmin(SimpleHistoryAdmin):
     """Every record: its history (with what changed, and a way to restore a version), and after
     every save or delete, the statuses it touched derived again (services.edits)."""
 
+    form = PreciseDatesForm
     # A link typed without a scheme is taken as https (Django 6's default, adopted now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
@@ -196,7 +197,7 @@ class PublishableAdmin(RecordAdmin):
         self.report(request, outcome, "Returned to draft, no longer public")
 
 
-class SourceForm(forms.ModelForm):
+class SourceForm(PreciseDatesForm):
     """A source that is the only published support of a public fact stays published."""
 
     def clean(self):

@@ -212,7 +212,7 @@ class SourceAdmin(SpreadsheetImport, PublishableAdmin):
             "Date",
             {
                 "fields": [
-                    ("published_on", "published_on_precision"),
+                    "published_on",
                     "published_on_inferred",
                     "date_note",
                 ]
