@@ -97,9 +97,10 @@ class SourceKind(models.TextChoices):
 
 
 class Publication(models.TextChoices):
-    """Editors write drafts; publishers make them public."""
+    """Editors write drafts and mark them ready for review; publishers make them public."""
 
     DRAFT = "draft", "Draft"
+    REVIEW = "review", "Ready for review"
     PUBLISHED = "published", "Published"
 
 

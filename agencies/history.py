@@ -184,3 +184,20 @@ def record_versions(record) -> list[Version]:
     if model is not Source:
         versions += versions_of(Citation, published_rows(Citation).filter(citations), cited_by)
     return sorted(versions, key=lambda version: version.when, reverse=True)
+
+
+def changes_since_published(record) -> list[FieldChange] | None:
+    """What differs in the record from its last published version (None: never published)."""
+    last = (
+        record.history.filter(publication=PUBLISHED).order_by("-history_date", "-history_id")
+    ).first()
+    if last is None:
+        return None
+    model = type(record)
+    return [
+        FieldChange(str(f.verbose_name), display(getattr(last, f.attname)), display(now))
+        for f in model._meta.concrete_fields
+        if f.name not in UNTRACKED | {"publication"}
+        and not f.is_relation
+        and getattr(last, f.attname) != (now := getattr(record, f.attname))
+    ]

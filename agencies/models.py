@@ -98,7 +98,8 @@ class Publishable(Timestamped):
         choices=choices.Publication,
         default=choices.Publication.DRAFT,
         db_index=True,
-        help_text="Drafts are seen only in admin. Publishing needs at least one citation.",
+        help_text="Drafts, and drafts ready for review, are seen only in admin. Publishing "
+        "needs a citation of a published source.",
     )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     synthetic = models.BooleanField(
@@ -144,7 +145,7 @@ def publication_valid(prefix: str) -> models.CheckConstraint:
     return models.CheckConstraint(
         condition=in_choices("publication", choices.Publication),
         name=f"{prefix}_publication_valid",
-        violation_error_message="A record is either a draft or published.",
+        violation_error_message="A record is a draft, ready for review, or published.",
     )
 
 

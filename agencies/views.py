@@ -66,12 +66,27 @@ def paginate(
     return Paginator(items, per_page).get_page(request.GET.get(param))
 
 
+def previewing(request: HtmxHttpRequest) -> bool:
+    """A signed-in editor asking for a draft's public page (?preview)."""
+    return "preview" in request.GET and request.user.is_staff
+
+
 def render_page(
     request: HtmxHttpRequest, template: str, context: dict, partial: str | None = None
 ) -> HttpResponse:
     if partial and wants_fragment(request):
         return render(request, f"{template}#{partial}", context)
     return render(request, template, context)
+
+
+def render_record(request: HtmxHttpRequest, template: str, context: dict, **kwargs):
+    """A record's page. A preview is bannered as such, never cached, never indexed."""
+    preview = previewing(request)
+    response = render_page(request, template, context | {"preview": preview}, **kwargs)
+    if preview:
+        response["Cache-Control"] = "no-store, private"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 @public_page
@@ -193,14 +208,16 @@ def is_refined_search(current_url: str | None, new_params: dict) -> bool:
 @public_page
 @vary_on_headers("HX-Request")
 def agency_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    agency = get_object_or_404(records.agency_detail_queryset(), slug=slug)
+    agency = get_object_or_404(
+        records.agency_detail_queryset(drafts=previewing(request)), slug=slug
+    )
     kind = filters.TIMELINE.form(request.GET).valid_values().get("kind", "")
     events = timeline.agency_timeline(agency)
     derived = derive_status(agency.uses.all(), agency.actions.all())
     vendors = {use.product.vendor for use in agency.uses.all()}  # public uses: vendor published
     timeline_page = paginate(request, timeline.sort_timeline(events, kind), TIMELINE_PAGE)
     timeline.attach_citations(timeline_page.object_list)
-    return render_page(
+    return render_record(
         request,
         "agencies/agency_detail.html",
         {
@@ -232,7 +249,9 @@ def vendor_list(request: HtmxHttpRequest) -> HttpResponse:
 @public_page
 @vary_on_headers("HX-Request")
 def vendor_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    vendor = get_object_or_404(records.vendor_detail_queryset(), slug=slug)
+    vendor = get_object_or_404(
+        records.vendor_detail_queryset(drafts=previewing(request)), slug=slug
+    )
     customers = (
         Use.objects.public()
         .filter(product__vendor=vendor)
@@ -247,7 +266,7 @@ def vendor_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         param="timeline_page",
     )
     timeline.attach_citations(timeline_page.object_list)
-    return render_page(
+    return render_record(
         request,
         "agencies/vendor_detail.html",
         {
@@ -277,8 +296,10 @@ def incident_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @public_page
 def incident_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    incident = get_object_or_404(records.incident_page_queryset(), slug=slug)
-    return render(request, "agencies/incident_detail.html", {"incident": incident})
+    incident = get_object_or_404(
+        records.incident_page_queryset(drafts=previewing(request)), slug=slug
+    )
+    return render_record(request, "agencies/incident_detail.html", {"incident": incident})
 
 
 @public_page
@@ -311,20 +332,22 @@ def action_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @public_page
 def action_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    action = get_object_or_404(records.action_page_queryset(), slug=slug)
-    return render(request, "agencies/action_detail.html", {"action": action})
+    action = get_object_or_404(records.action_page_queryset(drafts=previewing(request)), slug=slug)
+    return render_record(request, "agencies/action_detail.html", {"action": action})
 
 
 @public_page
 def use_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    use = get_object_or_404(records.use_page_queryset(), pk=pk)
-    return render(request, "agencies/use_detail.html", {"use": use})
+    use = get_object_or_404(records.use_page_queryset(drafts=previewing(request)), pk=pk)
+    return render_record(request, "agencies/use_detail.html", {"use": use})
 
 
 @public_page
 def authority_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    authority = get_object_or_404(records.authority_page_queryset(), slug=slug)
-    return render(
+    authority = get_object_or_404(
+        records.authority_page_queryset(drafts=previewing(request)), slug=slug
+    )
+    return render_record(
         request,
         "agencies/authority_detail.html",
         {"authority": authority, "parts": records.actions_of(authority)},
@@ -339,11 +362,11 @@ def source_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @public_page
 def source_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    source = get_object_or_404(Source.objects.public(), slug=slug)
+    source = get_object_or_404(records.shown(Source, previewing(request)), slug=slug)
     citations = source.citations.public().select_related(
         "speaker", *CITED_FIELDS, "use__agency", "use__product", "product__vendor"
     )
-    return render(
+    return render_record(
         request, "agencies/source_detail.html", {"source": source, "citations": citations}
     )
 

@@ -67,3 +67,86 @@ def test_a_use_is_recorded_with_all_its_facts_from_its_agencys_page(admin_client
     html = page.content.decode()
     for name in ("disclosed_on", "summary", "accounts", "searches", "cost", "cost_currency"):
         assert f'name="uses-__prefix__-{name}"' in html, name
+
+
+@pytest.mark.parametrize("kind", ["agency", "use", "incident", "action", "vendor", "authority"])
+def test_an_editor_previews_a_draft_bannered_uncached_and_unindexed(
+    client, admin_client, settings, kind
+):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
+    maker = getattr(f, f"make_{kind}")
+    draft = maker(publication="review")
+    url = draft.get_absolute_url()
+    assert client.get(url).status_code == 404  # the public never sees it
+    assert client.get(f"{url}?preview").status_code == 404  # nor by asking for a preview
+    response = admin_client.get(f"{url}?preview")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<strong>Preview.</strong>" in html
+    assert '<meta name="robots" content="noindex, nofollow">' in html
+    assert response["Cache-Control"] == "no-store, private"
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert client.get(url).status_code == 404  # and no cache kept the preview
+
+
+def test_the_review_queue_lists_every_kind_with_what_changed_and_publishes(
+    client, django_user_model, seeded
+):
+    from agencies.choices import Publication
+    from agencies.models import Agency
+    from agencies.roles import EDITORS, PUBLISHERS
+
+    from .test_publishing import make_member
+
+    new_agency = f.make_agency(name="Queueville Police", publication=Publication.DRAFT)
+    new_use = f.make_use(agency=new_agency, publication=Publication.DRAFT)
+    toronto = Agency.objects.get(slug="toronto-police-service")
+    toronto.summary, toronto.publication = "A corrected summary.", Publication.REVIEW
+    toronto.save()
+    unsourced = f.make_incident(
+        title="Unsourced incident", publication=Publication.DRAFT, sourced=False
+    )
+
+    editor = make_member(django_user_model, "eddie", EDITORS)
+    client.force_login(editor)
+    for model, record in (("agency", new_agency), ("use", new_use), ("incident", unsourced)):
+        client.post(
+            reverse(f"admin:agencies_{model}_changelist"),
+            {"action": "mark_ready_for_review", "_selected_action": [record.pk]},
+        )
+    page = client.get("/admin/review/").content.decode()
+    assert "Queueville Police" in page and "Unsourced incident" in page
+    assert "New: never published." in page
+    assert "A corrected summary." in page  # what changed since Toronto was last published
+    assert 'name="publish"' not in page  # an editor may not publish
+    client.post("/admin/review/", {"publish": [f"agency:{new_agency.pk}"]})
+    new_agency.refresh_from_db()
+    assert new_agency.publication == Publication.REVIEW
+
+    client.force_login(make_member(django_user_model, "pat", PUBLISHERS))
+    response = client.post(
+        "/admin/review/",
+        {
+            "publish": [
+                f"agency:{new_agency.pk}",
+                f"use:{new_use.pk}",
+                f"incident:{unsourced.pk}",
+                f"agency:{toronto.pk}",
+                "agency:x",
+            ]
+        },
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "Published: Queueville Police." in html
+    assert "Refused. incident “Unsourced incident” has no citation" in html
+    for record, state in (
+        (new_agency, "published"),
+        (new_use, "published"),
+        (toronto, "published"),
+        (unsourced, "review"),
+    ):
+        record.refresh_from_db()
+        assert record.publication == state
+    assert "Queueville Police" in client.get("/agencies/").content.decode()
+    assert "Queueville" not in client.get("/admin/review/").content.decode()

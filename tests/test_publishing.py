@@ -144,12 +144,28 @@ def test_an_editor_cannot_publish_even_by_posting_the_field(
 ):
     client.force_login(make_member(django_user_model, "eddie", EDITORS))
     page = client.get(change_url(draft_agency)).content.decode()
-    assert 'name="publication"' not in page  # shown read-only
+    # An editor may mark a draft ready for review, never published.
+    assert '<option value="review">Ready for review</option>' in page
+    assert '<option value="published"' not in page
     data = form_data(page, "agency_form") | {"publication": "published"}
     response = client.post(change_url(draft_agency), data)
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
     draft_agency.refresh_from_db()
     assert draft_agency.publication == Publication.DRAFT
+
+    response = client.post(change_url(draft_agency), data | {"publication": "review"})
+    assert response.status_code == 302
+    draft_agency.refresh_from_db()
+    assert draft_agency.publication == Publication.REVIEW
+    assert client.get(draft_agency.get_absolute_url()).status_code == 404  # still not public
+
+
+def test_an_editor_cannot_withdraw_a_published_record(client, django_user_model, seeded):
+    client.force_login(make_member(django_user_model, "eddie", EDITORS))
+    toronto = Agency.objects.get(slug="toronto-police-service")
+    page = client.get(change_url(toronto)).content.decode()
+    assert 'name="publication"' not in page  # shown read-only
 
 
 def test_publishing_without_a_citation_is_refused_with_a_reason(client, django_user_model, seeded):

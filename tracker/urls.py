@@ -3,6 +3,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from agencies.admin.review import review_queue
 from agencies.api import api
 
 admin.site.site_header = "Facial recognition tracker: editors"
@@ -16,6 +17,7 @@ class FaviconRedirect(RedirectView):
 
 
 urlpatterns = [
+    path("admin/review/", admin.site.admin_view(review_queue), name="review_queue"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     # Browsers ask for /favicon.ico on pages that name no icon (admin's): point them to ours.

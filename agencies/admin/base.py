@@ -146,10 +146,13 @@ class RecordAdmin(SimpleHistoryAdmin):
         edits.record_edited(records=[], touched_before=touched)
 
 
+EDITOR_STATES = (Publication.DRAFT, Publication.REVIEW)
+
+
 class PublishableAdmin(RecordAdmin):
     """Drafts and publishing: editors write drafts; only publishers may publish or unpublish."""
 
-    actions = ["publish_selected", "return_to_draft"]
+    actions = ["mark_ready_for_review", "publish_selected", "return_to_draft"]
 
     def get_list_display(self, request):
         return [*super().get_list_display(request), "publication"]
@@ -165,15 +168,25 @@ class PublishableAdmin(RecordAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = [*super().get_readonly_fields(request, obj), "published_at"]
-        if not self.has_publish_permission(request):
+        # An editor moves a record between draft and ready for review; what is published
+        # stays as it is until a publisher changes it.
+        if not self.has_publish_permission(request) and obj is not None and obj.is_published:
             readonly.append("publication")
         return readonly
 
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "publication" and not self.has_publish_permission(request):
+            kwargs["choices"] = [
+                (value, label) for value, label in Publication.choices if value in EDITOR_STATES
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
     def view_on_site(self, obj) -> str | None:
-        # A draft has no public page yet: the link would lead to "Not found".
-        if obj.is_published and hasattr(obj, "get_absolute_url"):
-            return obj.get_absolute_url()
-        return None
+        # A record not yet public is previewed: its page as the public would see it.
+        if not hasattr(obj, "get_absolute_url"):
+            return None
+        url = obj.get_absolute_url()
+        return url if type(obj).objects.public().filter(pk=obj.pk).exists() else f"{url}?preview"
 
     def has_publish_permission(self, request) -> bool:
         codename = get_permission_codename("publish", self.opts)
@@ -185,6 +198,15 @@ class PublishableAdmin(RecordAdmin):
             self.message_user(request, f"{done}: {named}.", messages.SUCCESS)
         for reason in outcome.refused:
             self.message_user(request, f"Refused. {reason}", messages.ERROR)
+
+    @admin.action(description="Mark the selected drafts ready for review", permissions=["change"])
+    def mark_ready_for_review(self, request, queryset) -> None:
+        drafts = list(queryset.filter(publication=Publication.DRAFT))
+        for record in drafts:
+            record.publication = Publication.REVIEW
+            record.save()  # one by one, so each change is in the record's history
+        named = "; ".join(str(record) for record in drafts) or "nothing: no draft was selected"
+        self.message_user(request, f"Ready for review: {named}.", messages.SUCCESS)
 
     @admin.action(description="Publish the selected records", permissions=["publish"])
     def publish_selected(self, request, queryset) -> None:

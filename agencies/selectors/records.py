@@ -25,6 +25,11 @@ from ..models import (
 )
 
 
+def shown(model, drafts: bool):
+    """The records a page may show: the public ones, or every one for an editor's preview."""
+    return model.objects.all() if drafts else model.objects.public()
+
+
 def cited() -> Prefetch:
     """Prefetch a public record's public citations with their sources and speakers."""
     return Prefetch(
@@ -53,10 +58,10 @@ def newest(field_name: str):
     return F(field_name).desc(nulls_last=True)
 
 
-def agency_detail_queryset() -> QuerySet[Agency]:
+def agency_detail_queryset(*, drafts: bool = False) -> QuerySet[Agency]:
     """An agency with what its page shows beyond the timeline's citations (attach_citations)."""
     return (
-        Agency.objects.public()
+        shown(Agency, drafts)
         .with_public_parent()
         .select_related("parent")
         .prefetch_related(
@@ -100,9 +105,9 @@ def authorities_acting_on(agency: Agency) -> QuerySet[Authority]:
     )
 
 
-def vendor_detail_queryset() -> QuerySet[Vendor]:
+def vendor_detail_queryset(*, drafts: bool = False) -> QuerySet[Vendor]:
     """A vendor with its products (and their citations), incidents and actions."""
-    return Vendor.objects.public().prefetch_related(
+    return shown(Vendor, drafts).prefetch_related(
         cited(),
         Prefetch("products", queryset=Product.objects.public().prefetch_related(cited())),
         public("incidents", Incident),
@@ -110,30 +115,28 @@ def vendor_detail_queryset() -> QuerySet[Vendor]:
     )
 
 
-def incident_page_queryset() -> QuerySet[Incident]:
+def incident_page_queryset(*, drafts: bool = False) -> QuerySet[Incident]:
     """An incident with its citations and the public agencies and vendors involved."""
-    return Incident.objects.public().prefetch_related(
+    return shown(Incident, drafts).prefetch_related(
         cited(), public("agencies", Agency), public("vendors", Vendor)
     )
 
 
-def action_page_queryset() -> QuerySet[RegulatoryAction]:
+def action_page_queryset(*, drafts: bool = False) -> QuerySet[RegulatoryAction]:
     """An action with its citations, authorities (with roles), agencies and vendors."""
-    return RegulatoryAction.objects.public().prefetch_related(
+    return shown(RegulatoryAction, drafts).prefetch_related(
         cited(), acting_authorities(), public("agencies", Agency), public("vendors", Vendor)
     )
 
 
-def use_page_queryset() -> QuerySet[Use]:
+def use_page_queryset(*, drafts: bool = False) -> QuerySet[Use]:
     """A use with its agency, product and vendor, and its citations."""
-    return (
-        Use.objects.public().select_related("agency", "product__vendor").prefetch_related(cited())
-    )
+    return shown(Use, drafts).select_related("agency", "product__vendor").prefetch_related(cited())
 
 
-def authority_page_queryset() -> QuerySet[Authority]:
+def authority_page_queryset(*, drafts: bool = False) -> QuerySet[Authority]:
     """An authority with its citations."""
-    return Authority.objects.public().prefetch_related(cited())
+    return shown(Authority, drafts).prefetch_related(cited())
 
 
 def actions_of(authority: Authority) -> QuerySet[ActionAuthority]:

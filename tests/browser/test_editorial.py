@@ -99,9 +99,9 @@ def test_editor_drafts_publisher_publishes_visitor_sees(seeded_live, browser, ne
     editor.get_by_label("Country:", exact=True).fill("CA")
     editor.get_by_label("Province or state:", exact=True).fill("CA-ON")
 
-    # An editor cannot choose the publication: there is no control for it, only the text.
-    expect(editor.locator("[name=publication]")).to_have_count(0)
-    expect(editor.locator(".field-publication .readonly")).to_have_text("Draft")
+    # An editor may mark a draft ready for review, never publish it: no such choice.
+    choices = editor.locator("[name=publication] option")
+    expect(choices).to_have_text(["Draft", "Ready for review"])
 
     # One citation, its source chosen through the autocomplete by typing part of the title.
     citations = editor.locator("#citations-group")
@@ -138,8 +138,7 @@ def test_editor_drafts_publisher_publishes_visitor_sees(seeded_live, browser, ne
 
     row.get_by_role("link", name=AGENCY_NAME).click()
     expect(editor.get_by_label("Name:", exact=True)).to_have_value(AGENCY_NAME)
-    expect(editor.locator("[name=publication]")).to_have_count(0)
-    expect(editor.locator(".field-publication .readonly")).to_have_text("Draft")
+    expect(editor.locator("[name=publication] option")).to_have_text(["Draft", "Ready for review"])
     saved_citation = editor.locator("#citations-0")
     expect(saved_citation.get_by_label("Quote:", exact=True)).to_have_value(QUOTE)
     expect(saved_citation.locator("#select2-id_citations-0-source-container")).to_have_text(
