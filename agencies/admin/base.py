@@ -146,9 +146,6 @@ class RecordAdmin(SimpleHistoryAdmin):
         edits.record_edited(records=[], touched_before=touched)
 
 
-EDITOR_STATES = (Publication.DRAFT, Publication.REVIEW)
-
-
 class PublishableAdmin(RecordAdmin):
     """Drafts and publishing: editors write drafts; only publishers may publish or unpublish."""
 
@@ -167,19 +164,20 @@ class PublishableAdmin(RecordAdmin):
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = [*super().get_readonly_fields(request, obj), "published_at"]
-        # An editor moves a record between draft and ready for review; what is published
-        # stays as it is until a publisher changes it.
-        if not self.has_publish_permission(request) and obj is not None and obj.is_published:
-            readonly.append("publication")
-        return readonly
+        return [*super().get_readonly_fields(request, obj), "published_at"]
 
-    def formfield_for_choice_field(self, db_field, request, **kwargs):
-        if db_field.name == "publication" and not self.has_publish_permission(request):
-            kwargs["choices"] = [
-                (value, label) for value, label in Publication.choices if value in EDITOR_STATES
-            ]
-        return super().formfield_for_choice_field(db_field, request, **kwargs)
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if self.has_publish_permission(request) or "publication" not in form.base_fields:
+            return form
+        # An editor marks a draft ready for review, or sends a published record back for
+        # review (it leaves the public until a publisher publishes it again); never publishes.
+        published = obj is not None and obj.is_published
+        allowed = {Publication.REVIEW, Publication.PUBLISHED if published else Publication.DRAFT}
+        form.base_fields["publication"].choices = [
+            (value, label) for value, label in Publication.choices if value in allowed
+        ]
+        return form
 
     def view_on_site(self, obj) -> str | None:
         # A record not yet public is previewed: its page as the public would see it.
