@@ -161,9 +161,7 @@ def test_an_editor_cannot_publish_even_by_posting_the_field(
     assert client.get(draft_agency.get_absolute_url()).status_code == 404  # still not public
 
 
-def test_an_editor_may_send_a_published_record_back_for_review(
-    client, django_user_model, seeded
-):
+def test_an_editor_may_send_a_published_record_back_for_review(client, django_user_model, seeded):
     client.force_login(make_member(django_user_model, "eddie", EDITORS))
     toronto = Agency.objects.get(slug="toronto-police-service")
     page = client.get(change_url(toronto)).content.decode()
