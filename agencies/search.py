@@ -52,6 +52,8 @@ SEARCHED = {
     ),
     "agencies.Source": Searched("agencies_source", ("title", "publisher"), ("author",)),
     "agencies.Citation": Searched("agencies_citation", ("quote",), ("claim",)),
+    "agencies.Person": Searched("agencies_person", ("name",), ("role", "organisation")),
+    "agencies.Authority": Searched("agencies_authority", ("name", "short_name"), ()),
 }
 
 

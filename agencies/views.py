@@ -151,8 +151,10 @@ def agency_list(request: HtmxHttpRequest) -> HttpResponse:
         if page.number > 1:
             canonical["page"] = page.number
         url = f"{request.path}?{urlencode(canonical)}" if canonical else request.path
-        # Typing on in the search box refines one view: one history entry, not one per pause.
-        if is_refined_search(request.htmx.current_url, canonical):
+        # Typing on in the search box refines one view, and the same view asked for again
+        # (Enter after a pause) is the same: one history entry, not one per request.
+        shown = shown_address(request.htmx.current_url)
+        if shown == url or is_refined_search(shown, canonical):
             replace_url(response, url)
         else:
             push_url(response, url)
@@ -197,9 +199,18 @@ def removals(
     return declared.removals(path, values, labels)
 
 
-def is_refined_search(current_url: str | None, new_params: dict) -> bool:
+def shown_address(current_url: str | None) -> str:
+    """The path and query of the page htmx says is shown ("" when the header is garbled)."""
+    try:
+        parts = urlsplit(current_url or "")
+    except ValueError:
+        return ""
+    return f"{parts.path}?{parts.query}" if parts.query else parts.path
+
+
+def is_refined_search(shown_address: str, new_params: dict) -> bool:
     """Whether the new view differs from the one shown only in a non-empty search text."""
-    shown = dict(parse_qsl(urlsplit(current_url or "").query))
+    shown = dict(parse_qsl(urlsplit(shown_address).query))
     new = {name: str(value) for name, value in new_params.items()}
     shown_q, new_q = shown.pop("q", ""), new.pop("q", "")
     return bool(shown_q and new_q) and shown_q != new_q and shown == new

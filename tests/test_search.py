@@ -65,7 +65,7 @@ def test_the_agency_list_filter_uses_the_same_search(agencies, client):
 def test_quotes_are_searched_too(seeded):
     quotes = search_records("informally tested")["quotes"]
     assert quotes
-    assert all("informally" in (c.quote + c.claim).lower() for same in quotes for c in same)
+    assert all("informally" in (c.quote + c.claim).lower() for same in quotes for c in same.reports)
 
 
 def test_the_search_goes_through_the_index():
@@ -109,3 +109,22 @@ def test_every_searched_table_keeps_its_index_after_the_migrations():
     found = search_records("zanzibarian")
     assert found["agencies"] == [agency]
     assert found["sources"] == [source]
+
+
+def test_speakers_and_authorities_are_searchable_and_results_say_what_they_back(client, seeded):
+    found = search_records("meaghan gray")
+    assert [person.name for person in found["people"]] == ["Meaghan Gray"]
+    assert len(found["people"][0].public_quotes) == 3
+    assert [a.slug for a in search_records("crown attorneys")["authorities"]] == [
+        "crown-attorneys-office-ontario"
+    ]
+    html = client.get("/search/", {"q": "clearview"}).content.decode()
+    assert "Backs: " in html and "Reported by: " in html
+    for item in (
+        html.split('<section aria-labelledby="r-quotes">')[1]
+        .split("</section>")[0]
+        .split("<li>")[1:]
+    ):
+        reported = item.split("Reported by: ")[1].split("</p>")[0]
+        links = [part.split('"')[0] for part in reported.split('href="')[1:]]
+        assert len(links) == len(set(links)), "a source listed twice under one quote"

@@ -37,7 +37,7 @@ PAGES = {
     "/uses/1/history/": 3,
     "/authorities/crown-attorneys-office-ontario/": 3,
     "/authorities/crown-attorneys-office-ontario/history/": 3,
-    "/search/?q=toronto": 6,
+    "/search/?q=toronto": 9,
     "/data/": 0,
     "/changes/": 9,
     "/agencies/toronto-police-service/history/": 5,
@@ -345,12 +345,19 @@ def test_search_groups_results_by_kind(client, seeded):
     results = client.get("/search/", {"q": "Toronto"}).context["results"]
     assert [agency.slug for agency in results["agencies"]] == ["toronto-police-service"]
     assert results["quotes"]
-    reports = [c for same in results["quotes"] for c in same]
+    reports = [c for same in results["quotes"] for c in same.reports]
     assert all("toronto" in (c.quote + c.claim).lower() for c in reports)
     # The same words of the same person are one result, however many sources report them.
-    said = [(same[0].speaker_id, same[0].quote) for same in results["quotes"] if same[0].quote]
+    said = [(same.first.speaker_id, same.first.quote) for same in results["quotes"]]
     assert len(said) == len(set(said))
-    assert all(len({(c.speaker_id, c.quote) for c in same}) == 1 for same in results["quotes"])
+    assert all(
+        len({(c.speaker_id, c.quote) for c in same.reports}) == 1 for same in results["quotes"]
+    )
+    # Each result names the records it backs and lists each source once; claims stand apart.
+    for found in results["quotes"] + results["claims"]:
+        assert len(found.sources) == len({source.pk for source in found.sources})
+        assert found.records and all(r is not None for r in found.records)
+    assert all(not found.first.quote for found in results["claims"])
     assert client.get("/search/").context["results"] == {}
 
 

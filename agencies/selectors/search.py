@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
 from .. import search
 from ..models import (
+    CITED_FIELDS,
     Agency,
+    Authority,
     Citation,
     Incident,
+    Person,
     RegulatoryAction,
     Source,
     Vendor,
@@ -14,21 +21,54 @@ from ..models import (
 from .timeline import same_words
 
 
+@dataclass
+class Said:
+    """Words found: the quote (or, for a claim, what the source supports), who said them, the
+    records they back and the sources that report them, each once."""
+
+    reports: list[Citation]
+    records: list
+    sources: list[Source]
+
+    @property
+    def first(self) -> Citation:
+        return self.reports[0]
+
+
+def said(reports: list[Citation]) -> Said:
+    records = list({(type(c.record), c.record.pk): c.record for c in reports}.values())
+    sources = list({c.source_id: c.source for c in reports}.values())
+    return Said(reports, records, sources)
+
+
 def search_records(query: str, limit: int = 20) -> dict[str, list]:
     """Every kind of public record matching the query (agencies/search.py), by kind."""
     if not search.words(query):
         return {}
+    citations = Citation.objects.public().select_related(
+        "source", "speaker", *CITED_FIELDS, "use__agency", "use__product", "product__vendor"
+    )
     with search.joins_as_written():
-        citations = list(
-            search.ranked(
-                Citation.objects.public().select_related("source", "speaker"), query, "quote"
-            )[:limit]
-        )
+        found = list(search.ranked(citations, query, "quote")[:limit])
+    quoted = [citation for citation in found if citation.quote]
+    quotes_of = Prefetch(
+        "statements",
+        queryset=Citation.objects.public().exclude(quote="").select_related("source"),
+        to_attr="public_quotes",
+    )
     return {
         "agencies": list(search.ranked(Agency.objects.public(), query, "name")[:limit]),
         "vendors": list(search.ranked(Vendor.objects.public(), query, "name")[:limit]),
         "incidents": list(search.ranked(Incident.objects.public(), query, "title")[:limit]),
         "actions": list(search.ranked(RegulatoryAction.objects.public(), query, "title")[:limit]),
+        "authorities": list(search.ranked(Authority.objects.public(), query, "name")[:limit]),
+        "people": list(
+            search.ranked(Person.objects.public(), query, "name").prefetch_related(quotes_of)[
+                :limit
+            ]
+        ),
         "sources": list(search.ranked(Source.objects.public(), query, "title")[:limit]),
-        "quotes": same_words(citations),  # one result for words several sources report
+        # One result for words several sources report; claims without a quote apart.
+        "quotes": [said(reports) for reports in same_words(quoted)],
+        "claims": [said([citation]) for citation in found if not citation.quote],
     }

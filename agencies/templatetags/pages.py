@@ -27,3 +27,9 @@ def sources_summary(citations) -> str:
     if len(citations) == sources:
         return named
     return f"{len(citations)} citations from {named}"
+
+
+@register.filter
+def verbose_name_of(record) -> str:
+    """The kind of a record, in words: "agency", "use", "regulatory action"."""
+    return str(record._meta.verbose_name)

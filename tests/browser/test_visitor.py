@@ -173,3 +173,32 @@ def test_agency_page_fits_a_phone(seeded_live, new_page, screenshot):
     )
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px on a phone"
     screenshot(page, "phone-agency")
+
+
+@pytest.mark.parametrize("pause_ms", [0, 150, 450, 900])
+def test_typing_then_enter_in_the_agency_search_logs_no_error(seeded_live, page, pause_ms):
+    """The typed request and the one Enter sends are queued, not aborted: no htmx error in the
+    console (the page fixture fails the test on any), and the view and address are right."""
+    page.goto(f"{seeded_live}/agencies/")
+    box = page.get_by_label("Search agencies")
+    box.press_sequentially("peel", delay=40)
+    page.wait_for_timeout(pause_ms)  # before, around and after the 400 ms typing delay
+    box.press("Enter")
+    expect(page.locator(RESULT_LINKS)).to_have_text(["Peel Regional Police"])
+    expect(page).to_have_url(f"{seeded_live}/agencies/?q=peel")
+    page.wait_for_timeout(600)  # any late request has landed
+    expect(page.locator(RESULT_LINKS)).to_have_text(["Peel Regional Police"])
+    page.go_back()
+    expect(page).to_have_url(f"{seeded_live}/agencies/")
+
+
+@pytest.mark.parametrize("pause_ms", [0, 450])
+def test_typing_then_enter_in_the_search_page_logs_no_error(seeded_live, page, pause_ms):
+    page.goto(f"{seeded_live}/search/")
+    box = page.get_by_label("Words to find in names, summaries and quotes")
+    box.press_sequentially("halton", delay=40)
+    page.wait_for_timeout(pause_ms)
+    box.press("Enter")
+    expect(page.locator("#r-agencies")).to_be_visible()
+    expect(page).to_have_url(f"{seeded_live}/search/?q=halton")
+    page.wait_for_timeout(600)
