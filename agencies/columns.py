@@ -175,6 +175,11 @@ ACTION = (
     slugs_column("vendors", "Vendors it is about."),
     Column("summary"),
     Column("outcome"),
+    date_column(
+        "last_reported",
+        "last_reported",
+        "The date of its newest published source: an open action is known open as of then.",
+    ),
     UPDATED,
 )
 SOURCE = (

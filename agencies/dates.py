@@ -77,7 +77,7 @@ class PreciseDateAccessor:
     def __get__(self, instance, owner=None):
         if instance is None:
             return self
-        value = getattr(instance, self.date_field)
+        value = getattr(instance, self.date_field, None)  # None too where not annotated
         if value is None:
             return None
         return PreciseDate(value, getattr(instance, self.precision_field) or DatePrecision.DAY)

@@ -198,6 +198,23 @@ class AgencyQuerySet(PublishableQuerySet):
         )
 
 
+class ActionQuerySet(PublishableQuerySet):
+    def with_last_reported(self) -> ActionQuerySet:
+        """Annotates last_reported_on (and its precision): the date of the newest published
+        source that cites the action, what "open as of" means. Two subqueries."""
+        newest = (
+            Citation.objects.supporting(RegulatoryAction, OuterRef("pk"))
+            .exclude(source__published_on=None)
+            .order_by("-source__published_on")
+        )
+        return self.annotate(
+            last_reported_on=models.Subquery(newest.values("source__published_on")[:1]),
+            last_reported_on_precision=models.Subquery(
+                newest.values("source__published_on_precision")[:1]
+            ),
+        )
+
+
 class UseQuerySet(PublishableQuerySet):
     def counted_in_status(self) -> UseQuerySet:
         """Uses public but for their agency (the use, its product and vendor published and
@@ -688,7 +705,10 @@ class RegulatoryAction(Publishable):
 
     opened = PreciseDateAccessor("opened_on")
     closed = PreciseDateAccessor("closed_on")
+    # Annotated by with_last_reported(): the newest published source about the action.
+    last_reported = PreciseDateAccessor("last_reported_on")
 
+    objects = ActionQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[agencies, vendors])
 
     class Meta(Publishable.Meta):

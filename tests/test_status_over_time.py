@@ -185,3 +185,21 @@ def test_the_site_feed_holds_statements_and_incidents_and_actions_have_feeds(cli
     assert any(":action-" in entry_id for entry_id in action)
     page = client.get("/actions/joint-investigation-into-clearview-ai/").content.decode()
     assert 'rel="alternate" type="application/atom+xml"' in page
+
+
+def test_an_open_action_says_as_of_when_it_is_known_open(client, seeded):
+    from agencies.models import Citation, RegulatoryAction
+
+    action = RegulatoryAction.objects.get(slug="joint-investigation-into-clearview-ai")
+    assert action.state == "open"
+    newest = max(
+        c.source.published
+        for c in Citation.objects.supporting(RegulatoryAction, action).select_related("source")
+        if c.source.published
+    )
+    expected = f'Open as of <time datetime="{newest.isoformat()}">{newest}</time>'
+    assert expected in client.get(action.get_absolute_url()).content.decode()
+    assert expected in client.get("/actions/").content.decode()
+    assert expected in client.get("/").content.decode()
+    api = client.get(f"/api/v1/actions/{action.slug}").json()
+    assert api["last_reported"] == newest.isoformat()

@@ -89,6 +89,7 @@ def open_actions(limit: int = 10) -> QuerySet[RegulatoryAction]:
     return (
         RegulatoryAction.objects.public()
         .filter(state=ActionState.OPEN)
+        .with_last_reported()
         .order_by(newest("opened_on"), "title")[:limit]
     )
 

@@ -153,7 +153,8 @@ def incident_list(filters: dict[str, str]) -> QuerySet[Incident]:
 
 
 def action_list(filters: dict[str, str]) -> QuerySet[RegulatoryAction]:
-    actions = changed_since(RegulatoryAction.objects.public(), filters).prefetch_related(
+    actions = changed_since(RegulatoryAction.objects.public(), filters).with_last_reported()
+    actions = actions.prefetch_related(
         acting_authorities(), public("agencies", Agency), public("vendors", Vendor)
     )
     if filters.get("kind"):

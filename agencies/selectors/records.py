@@ -124,8 +124,12 @@ def incident_page_queryset(*, drafts: bool = False) -> QuerySet[Incident]:
 
 def action_page_queryset(*, drafts: bool = False) -> QuerySet[RegulatoryAction]:
     """An action with its citations, authorities (with roles), agencies and vendors."""
-    return shown(RegulatoryAction, drafts).prefetch_related(
-        cited(), acting_authorities(), public("agencies", Agency), public("vendors", Vendor)
+    return (
+        shown(RegulatoryAction, drafts)
+        .with_last_reported()
+        .prefetch_related(
+            cited(), acting_authorities(), public("agencies", Agency), public("vendors", Vendor)
+        )
     )
 
 
