@@ -8,7 +8,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from agencies.choices import AgencyStatus
-from agencies.models import Agency, Citation, Incident, RegulatoryAction, Source, Use, Vendor
+from agencies.models import (
+    Agency,
+    Authority,
+    Citation,
+    Incident,
+    RegulatoryAction,
+    Source,
+    Use,
+    Vendor,
+)
 from agencies.selectors import charts, timeline
 
 from . import factories as f
@@ -90,6 +99,13 @@ def add_more_data() -> None:
         f.make_citation(source=source, agency=toronto, speaker=f.make_person())
         toronto.summary += " More."  # another version in its history
         toronto.save()
+        # More versions of its use, more status changes, more parts for an authority.
+        toronto_use = toronto.uses.get()
+        toronto_use.summary += " More."
+        toronto_use.status = "confirmed" if n % 2 else "trial"
+        f.edited(toronto_use)
+        crown = Authority.objects.get(slug="crown-attorneys-office-ontario")
+        action.participants.create(authority=crown, role="consulted")
 
 
 # Transaction control, not reads: a savepoint, or the planner setting of search.joins_as_written()
