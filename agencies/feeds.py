@@ -6,8 +6,10 @@ Each entry's id names its record and step, so it stays the same when the record 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django.contrib.syndication.views import Feed
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 
@@ -61,62 +63,58 @@ class EventsFeed(Feed):
         )
 
 
-class AgencyEventsFeed(EventsFeed):
+class RecordFeed(EventsFeed):
+    """The feed of one record: its page's queryset finds it, `events` lists what it holds."""
+
+    queryset: Callable[[], QuerySet]
+    holds = "facial recognition events"
+
     def get_object(self, request, slug: str):
-        return get_object_or_404(records.agency_detail_queryset(), slug=slug)
+        return get_object_or_404(self.queryset(), slug=slug)
 
-    def title(self, agency: Agency) -> str:
-        return f"{agency.name}: facial recognition events"
+    def title(self, record) -> str:
+        return f"{record}: {self.holds}"
 
-    def link(self, agency: Agency) -> str:
-        return agency.get_absolute_url()
+    def link(self, record) -> str:
+        return record.get_absolute_url()
 
-    def items(self, agency: Agency):
-        events = timeline.agency_timeline(agency) + timeline.status_events(agency)
-        return timeline.newest_dated(events, FEED_SIZE)
+    def items(self, record):
+        return timeline.newest_dated(self.events(record), FEED_SIZE)
 
-
-class IncidentFeed(EventsFeed):
-    def get_object(self, request, slug: str):
-        return get_object_or_404(records.incident_page_queryset(), slug=slug)
-
-    def title(self, incident: Incident) -> str:
-        return f"{incident.title}: the incident and what was said of it"
-
-    def link(self, incident: Incident) -> str:
-        return incident.get_absolute_url()
-
-    def items(self, incident: Incident):
-        events = [timeline.incident_event(incident)]
-        events += timeline.statement_events(c for c in incident.citations.all() if c.speaker_id)
-        return timeline.newest_dated(events, FEED_SIZE)
+    def events(self, record) -> list:
+        raise NotImplementedError
 
 
-class ActionFeed(EventsFeed):
-    def get_object(self, request, slug: str):
-        return get_object_or_404(records.action_page_queryset(), slug=slug)
-
-    def title(self, action: RegulatoryAction) -> str:
-        return f"{action.title}: its steps and what was said of it"
-
-    def link(self, action: RegulatoryAction) -> str:
-        return action.get_absolute_url()
-
-    def items(self, action: RegulatoryAction):
-        events = timeline.action_events(action)
-        events += timeline.statement_events(c for c in action.citations.all() if c.speaker_id)
-        return timeline.newest_dated(events, FEED_SIZE)
+def said_of(record) -> list:
+    """The statements quoted in a record's own (prefetched) citations."""
+    return timeline.statement_events(c for c in record.citations.all() if c.speaker_id)
 
 
-class VendorEventsFeed(EventsFeed):
-    def get_object(self, request, slug: str):
-        return get_object_or_404(records.vendor_detail_queryset(), slug=slug)
+class AgencyEventsFeed(RecordFeed):
+    queryset = staticmethod(records.agency_detail_queryset)
 
-    def title(self, vendor: Vendor) -> str:
-        return f"{vendor.name}: facial recognition events"
+    def events(self, agency: Agency) -> list:
+        return timeline.agency_timeline(agency) + timeline.status_events(agency)
 
-    def link(self, vendor: Vendor) -> str:
-        return vendor.get_absolute_url()
 
-    def items(self, vendor: Vendor):
-        return timeline.newest_dated(timeline.vendor_timeline(vendor), FEED_SIZE)
+class VendorEventsFeed(RecordFeed):
+    queryset = staticmethod(records.vendor_detail_queryset)
+
+    def events(self, vendor: Vendor) -> list:
+        return timeline.vendor_timeline(vendor)
+
+
+class IncidentFeed(RecordFeed):
+    queryset = staticmethod(records.incident_page_queryset)
+    holds = "the incident and what was said of it"
+
+    def events(self, incident: Incident) -> list:
+        return [timeline.incident_event(incident), *said_of(incident)]
+
+
+class ActionFeed(RecordFeed):
+    queryset = staticmethod(records.action_page_queryset)
+    holds = "its steps and what was said of it"
+
+    def events(self, action: RegulatoryAction) -> list:
+        return [*timeline.action_events(action), *said_of(action)]
