@@ -70,6 +70,38 @@ class ActionState(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class Stance(models.TextChoices):
+    """What a statement does, as its own words show."""
+
+    CONFIRMS_USE = "confirms_use", "Confirms use"
+    DENIES_USE = "denies_use", "Denies use"
+    DECLINES_COMMENT = "declines_comment", "Declines to comment"
+    CORRECTS_EARLIER = "corrects_earlier", "Corrects an earlier statement"
+    DISPUTES_FINDING = "disputes_finding", "Disputes a finding"
+    ACCEPTS_FINDING = "accepts_finding", "Accepts a finding"
+    OTHER = "other", "Other"
+
+
+class Contradicted(models.TextChoices):
+    """The ledger's filter on the derived flag (agencies/contradictions.py)."""
+
+    YES = "yes", "Contradicted"
+    NO = "no", "Not contradicted"
+
+
+class StepKind(models.TextChoices):
+    """The steps of a regulatory action, in the order they usually come."""
+
+    OPENED = "opened", "Opened"
+    FINDING = "finding", "Finding"
+    RECOMMENDATION = "recommendation", "Recommendation"
+    ORDER = "order", "Order"
+    RESPONSE = "response", "Response"
+    COMPLIANCE = "compliance", "Compliance reported"
+    APPEAL = "appeal", "Appeal"
+    CLOSED = "closed", "Closed"
+
+
 class AuthorityKind(models.TextChoices):
     PRIVACY_COMMISSIONER = "privacy_commissioner", "Privacy commissioner"
     ATTORNEY_GENERAL = "attorney_general", "Attorney general"
@@ -110,6 +142,8 @@ USE_STATUS_LABELS = dict(UseStatus.choices)
 INCIDENT_KIND_LABELS = dict(IncidentKind.choices)
 ACTION_KIND_LABELS = dict(ActionKind.choices)
 ACTION_STATE_LABELS = dict(ActionState.choices)
+STANCE_LABELS = dict(Stance.choices)
+STEP_KIND_LABELS = dict(StepKind.choices)
 
 
 class TimelineKind(models.TextChoices):

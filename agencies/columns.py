@@ -212,3 +212,84 @@ CITATION = (
     ),
     Column("record", lambda c: str(c.record), "The record it supports."),
 )
+
+
+def first_quote(statement) -> str | None:
+    """A statement's words: the quote of its first public citation (prefetched)."""
+    quoted = [c.quote for c in statement.citations.all() if c.quote]
+    return quoted[0] if quoted else None
+
+
+def contradiction_keys(statement) -> list[str]:
+    """What contradicts a denial, or what a confirmation contradicts, as record keys."""
+    keys = [
+        f"statement-{c.confirmation_id}" if c.confirmation_id else f"use-{c.use_id}"
+        for c in statement.contradicted_by.all()
+    ]
+    return keys + [f"statement-{c.denial_id}" for c in statement.contradicts.all()]
+
+
+def organisation_slug(statement) -> str | None:
+    organisation = statement.organisation
+    return organisation.slug if organisation else None
+
+
+STATEMENT = (
+    Column("id", about="The statement's number in the record.", type=int),
+    date_column("said", "said", "When it was said."),
+    Column("said_inferred", field="said_on_inferred", type=bool),
+    Column("stance"),
+    Column(
+        "speaker",
+        lambda s: s.speaker.name if s.speaker else None,
+        "The person who said it, if named.",
+        type=str | None,
+    ),
+    Column(
+        "speaker_role",
+        lambda s: s.speaker.role if s.speaker else None,
+        "Their role at the time.",
+        type=str | None,
+    ),
+    Column(
+        "on_behalf_of",
+        organisation_slug,
+        "The slug of the agency, vendor or authority it was said for.",
+        type=str | None,
+    ),
+    Column(
+        "on_behalf_of_kind",
+        lambda s: s.organisation._meta.model_name if s.organisation else None,
+        "agency, vendor or authority.",
+        type=str | None,
+    ),
+    Column("venue", about="To whom or where it was said."),
+    Column(
+        "about_agency",
+        lambda s: s.concerns.slug if s.concerns else None,
+        "The slug of the agency it is about: the one it names, its use's, or its speaker's.",
+        type=str | None,
+    ),
+    Column(
+        "about_action",
+        lambda s: s.about_action.slug if s.about_action else None,
+        "The slug of the regulatory action it answers or speaks of.",
+        type=str | None,
+    ),
+    Column("quote", first_quote, "The exact words, from its first source.", type=str | None),
+    Column("summary"),
+    Column(
+        "contradicted",
+        lambda s: bool(contradiction_keys(s)),
+        "Whether a denial is contradicted by the agency's own use or later words, or this "
+        "statement contradicts such a denial (derived, never typed).",
+        type=bool,
+    ),
+    Column(
+        "contradictions",
+        contradiction_keys,
+        "What contradicts it, or what it contradicts: statement-N or use-N.",
+        type=list[str],
+    ),
+    UPDATED,
+)

@@ -48,6 +48,19 @@ class PreciseDate:
     def __ge__(self, other: PreciseDate) -> bool:
         return self.sort_key() >= other.sort_key()
 
+    def last_day(self) -> datetime.date:
+        """The last day of the period the date names: 2019-10-31 for Oct 2019."""
+        if self.precision == DatePrecision.YEAR:
+            return self.value.replace(month=12, day=31)
+        if self.precision == DatePrecision.MONTH:
+            following = (self.value.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+            return following - datetime.timedelta(days=1)
+        return self.value
+
+    def certainly_before(self, other: PreciseDate) -> bool:
+        """Whether the whole period of this date ends before the other's begins."""
+        return self.last_day() < other.value
+
     def __str__(self) -> str:
         if self.precision == DatePrecision.YEAR:
             return f"{self.value.year}"

@@ -16,7 +16,7 @@ from .choices import AgencySort
 from .columns import Column
 from .decorators import public_page
 from .filters import FilterSet
-from .models import Agency, Citation, Incident, RegulatoryAction, Source, Use, Vendor
+from .models import Agency, Citation, Incident, RegulatoryAction, Source, Statement, Use, Vendor
 from .selectors import lists
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -69,6 +69,7 @@ EXPORTS = {
     "uses": Export(Use, filters.USES, lists.use_list, columns.USE, has_pages=False),
     "incidents": Export(Incident, filters.INCIDENTS, lists.incident_list, columns.INCIDENT),
     "actions": Export(RegulatoryAction, filters.ACTIONS, lists.action_list, columns.ACTION),
+    "statements": Export(Statement, filters.STATEMENTS, lists.statement_list, columns.STATEMENT),
     "sources": Export(Source, filters.SOURCES, lists.source_list, columns.SOURCE),
     "citations": Export(
         Citation, filters.CITATIONS, lists.citation_list, columns.CITATION, has_pages=False

@@ -94,7 +94,8 @@ class AgencyEventsFeed(RecordFeed):
     queryset = staticmethod(records.agency_detail_queryset)
 
     def events(self, agency: Agency) -> list:
-        return timeline.agency_timeline(agency) + timeline.status_events(agency)
+        statements = records.statements_of(agency)
+        return timeline.agency_timeline(agency, statements) + timeline.status_events(agency)
 
 
 class VendorEventsFeed(RecordFeed):
@@ -117,4 +118,5 @@ class ActionFeed(RecordFeed):
     holds = "its steps and what was said of it"
 
     def events(self, action: RegulatoryAction) -> list:
-        return [*timeline.action_events(action), *said_of(action)]
+        replies = [timeline.said_event(statement) for statement in action.replies]
+        return [*timeline.action_events(action), *replies, *said_of(action)]

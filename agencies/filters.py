@@ -22,7 +22,9 @@ from .choices import (
     AgencyKind,
     AgencySort,
     AgencyStatus,
+    Contradicted,
     IncidentKind,
+    Stance,
     TimelineKind,
     UseStatus,
 )
@@ -243,11 +245,42 @@ CITATIONS = FilterSet(
         CHANGED_SINCE,
     ),
 )
+STATEMENTS = FilterSet(
+    "Statement",
+    (
+        Filter("stance", "Stance", choices=Stance),
+        Filter(
+            "agency",
+            "Agency",
+            "An agency's slug: statements made on its behalf or about it.",
+            pattern=SLUG,
+        ),
+        Filter("speaker", "Speaker", "A person's slug.", pattern=SLUG),
+        Filter(
+            "contradicted",
+            "Contradicted",
+            "yes: denials contradicted by the agency's own use or later words, and the "
+            "statements that contradict them; no: the rest.",
+            choices=Contradicted,
+        ),
+        CHANGED_SINCE,
+    ),
+)
 VENDORS = FilterSet("Vendor", (CHANGED_SINCE,))
 SOURCES = FilterSet("Source", (CHANGED_SINCE,))
 TIMELINE = FilterSet("Timeline", (Filter("kind", "Show", choices=TimelineKind),))
 
-FILTER_SETS = (AGENCIES, INCIDENTS, ACTIONS, USES, CITATIONS, VENDORS, SOURCES, TIMELINE)
+FILTER_SETS = (
+    AGENCIES,
+    INCIDENTS,
+    ACTIONS,
+    STATEMENTS,
+    USES,
+    CITATIONS,
+    VENDORS,
+    SOURCES,
+    TIMELINE,
+)
 
 # The API's query schemas, one class per list, built once from the declarations above.
 schemas: dict[str, type[Schema]] = {

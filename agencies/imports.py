@@ -8,6 +8,7 @@ writes nothing."""
 from import_export import fields, resources, widgets
 
 from .models import (
+    CITED_FIELDS,
     Agency,
     Authority,
     Citation,
@@ -20,7 +21,7 @@ from .models import (
     Vendor,
 )
 from .services import edits
-from .services.statuses import agencies_touched_by
+from .services.statuses import Touched, touched_by
 
 
 def by_slug(name: str, model) -> fields.Field:
@@ -36,11 +37,11 @@ class RecordResource(resources.ModelResource):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.saved: list = []
-        self.touched_before: set[int] = set()
+        self.touched_before = Touched()
 
     def before_save_instance(self, instance, row, **kwargs) -> None:
         stored = type(instance).objects.filter(pk=instance.pk).first() if instance.pk else None
-        self.touched_before |= agencies_touched_by(stored)
+        self.touched_before |= touched_by(stored)
 
     def after_save_instance(self, instance, row, **kwargs) -> None:
         self.saved.append(instance)
@@ -130,21 +131,8 @@ class CitationResource(RecordResource):
     action = by_slug("action", RegulatoryAction)
     authority = by_slug("authority", Authority)
     person = by_slug("person", Person)
+    # A statement and a step have no slug: they are named by number, as a use is.
 
     class Meta(RecordResource.Meta):
         model = Citation
-        fields = [
-            "id",
-            "source",
-            "quote",
-            "claim",
-            "speaker",
-            "agency",
-            "vendor",
-            "product",
-            "use",
-            "incident",
-            "action",
-            "authority",
-            "person",
-        ]
+        fields = ["id", "source", "quote", "claim", "speaker", *CITED_FIELDS]

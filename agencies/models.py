@@ -126,6 +126,8 @@ class Publishable(Timestamped):
     needs_source = True
     # The records a record is public only with: a use with its agency and its product, say.
     public_with: tuple[str, ...] = ()
+    # Optional relations that, when set, must be public too: a statement's speaker, say.
+    public_if_set: tuple[str, ...] = ()
 
     @classmethod
     def public_condition(cls, prefix: str = "") -> Q:
@@ -138,7 +140,28 @@ class Publishable(Timestamped):
         for name in cls.public_with:
             related = cls._meta.get_field(name).related_model
             condition &= related.public_condition(f"{prefix}{name}__")
+        for name in cls.public_if_set:
+            condition &= public_if_set(cls._meta.get_field(name), prefix)
         return condition
+
+
+def public_if_set(field, prefix: str = "") -> Q:
+    """A nullable relation that is empty, or points at a public record."""
+    return Q(**{f"{prefix}{field.name}__isnull": True}) | field.related_model.public_condition(
+        f"{prefix}{field.name}__"
+    )
+
+
+def precisions_valid(prefix: str, *date_fields: str) -> list[models.CheckConstraint]:
+    """A check that each date's precision is day, month or year."""
+    return [
+        models.CheckConstraint(
+            condition=in_choices(f"{name}_precision", choices.DatePrecision),
+            name=f"{prefix}_{name}_precision_valid",
+            violation_error_message=PRECISION_MESSAGE,
+        )
+        for name in date_fields
+    ]
 
 
 def publication_valid(prefix: str) -> models.CheckConstraint:
@@ -174,7 +197,7 @@ class AgencyQuerySet(PublishableQuerySet):
                     )
                 ),
             ),
-            models.Prefetch("actions", queryset=RegulatoryAction.objects.public()),
+            models.Prefetch("actions", queryset=RegulatoryAction.objects.public().with_steps()),
         )
 
     def with_public_parent(self) -> AgencyQuerySet:
@@ -199,11 +222,27 @@ class AgencyQuerySet(PublishableQuerySet):
 
 
 class ActionQuerySet(PublishableQuerySet):
+    def with_steps(self) -> ActionQuerySet:
+        """Prefetches its public steps (shown_steps) and the public statements about it
+        (replies): what its life cycle and the status summary read. Two queries."""
+        return self.prefetch_related(
+            models.Prefetch("steps", queryset=ActionStep.objects.public(), to_attr="shown_steps"),
+            models.Prefetch(
+                "statements",
+                queryset=Statement.objects.public().select_related("speaker"),
+                to_attr="replies",
+            ),
+        )
+
     def with_last_reported(self) -> ActionQuerySet:
         """Annotates last_reported_on (and its precision): the date of the newest published
-        source that cites the action, what "open as of" means. Two subqueries."""
+        source that cites the action or one of its steps, what "open as of" means. Two
+        subqueries."""
         newest = (
-            Citation.objects.supporting(RegulatoryAction, OuterRef("pk"))
+            Citation.objects.filter(
+                Q(action=OuterRef("pk")) | Q(step__action=OuterRef("pk")),
+                source__publication=PUBLISHED,
+            )
             .exclude(source__published_on=None)
             .order_by("-source__published_on")
         )
@@ -239,15 +278,12 @@ class CitationQuerySet(models.QuerySet):
         """Citations the public may see: the source, the speaker and the record all public."""
         condition = citation_sources_public()
         for name in CITED_FIELDS:
-            related = Citation._meta.get_field(name).related_model
-            condition &= Q(**{f"{name}__isnull": True}) | related.public_condition(f"{name}__")
+            condition &= public_if_set(Citation._meta.get_field(name))
         return self.filter(condition)
 
 
 def citation_sources_public() -> Q:
-    return Q(source__publication=PUBLISHED) & (
-        Q(speaker__isnull=True) | Person.public_condition("speaker__")
-    )
+    return Q(source__publication=PUBLISHED) & public_if_set(Citation._meta.get_field("speaker"))
 
 
 class Agency(Publishable):
@@ -524,14 +560,7 @@ class Use(Publishable):
                 name="use_cost_has_currency",
                 violation_error_message="Give the currency of the cost, e.g. CAD.",
             ),
-            *(
-                models.CheckConstraint(
-                    condition=in_choices(f"{name}_precision", choices.DatePrecision),
-                    name=f"use_{name}_precision_valid",
-                    violation_error_message=PRECISION_MESSAGE,
-                )
-                for name in ("started_on", "ended_on", "disclosed_on")
-            ),
+            *precisions_valid("use", "started_on", "ended_on", "disclosed_on"),
         ]
 
     def __str__(self) -> str:
@@ -611,14 +640,7 @@ class Incident(Publishable):
                 name="incident_disclosed_after_occurred",
                 violation_error_message="An incident cannot be made public before it occurred.",
             ),
-            *(
-                models.CheckConstraint(
-                    condition=in_choices(f"{name}_precision", choices.DatePrecision),
-                    name=f"incident_{name}_precision_valid",
-                    violation_error_message=PRECISION_MESSAGE,
-                )
-                for name in ("occurred_on", "disclosed_on")
-            ),
+            *precisions_valid("incident", "occurred_on", "disclosed_on"),
         ]
 
     def __str__(self) -> str:
@@ -748,14 +770,7 @@ class RegulatoryAction(Publishable):
                     "An open action cannot have a closing date: mark it closed, or clear the date."
                 ),
             ),
-            *(
-                models.CheckConstraint(
-                    condition=in_choices(f"{name}_precision", choices.DatePrecision),
-                    name=f"action_{name}_precision_valid",
-                    violation_error_message=PRECISION_MESSAGE,
-                )
-                for name in ("opened_on", "closed_on")
-            ),
+            *precisions_valid("action", "opened_on", "closed_on"),
         ]
 
     def __str__(self) -> str:
@@ -834,6 +849,313 @@ class Person(Publishable):
         return f"{self.name}, {self.role}, {self.organisation}"
 
 
+class StatementQuerySet(PublishableQuerySet):
+    def with_contradictions(self) -> StatementQuerySet:
+        """Prefetches what a statement's flag shows: each derived contradiction, with the
+        other statement or the use it is contradicted by (public ones only)."""
+
+        # What the flag names of the other side: its speaker and organisation, or the use.
+        def named(side: str) -> list[str]:
+            return [f"{side}__{name}" for name in ("speaker", *Statement.SPEAKERS)]
+
+        return self.prefetch_related(
+            models.Prefetch(
+                "contradicted_by",
+                queryset=Contradiction.objects.shown().select_related(
+                    *named("confirmation"), "use__product"
+                ),
+            ),
+            models.Prefetch(
+                "contradicts",
+                queryset=Contradiction.objects.shown().select_related(*named("denial")),
+            ),
+        )
+
+
+class Statement(Publishable):
+    """Something said on the record, or a refusal to say it: by a person on behalf of an
+    organisation, or by the organisation itself, with its stance, its date, and where it was
+    said. Its exact words are its citation's quote. Contradictions between statements, and
+    between a denial and a use, are derived (services/statements.py), never typed."""
+
+    stance = models.CharField(max_length=20, choices=choices.Stance)
+    said_on, said_on_precision = precise_date("said", "When it was said, not when reported.")
+    said_on_inferred = models.BooleanField(
+        "date inferred",
+        default=False,
+        help_text="Tick when the source does not give the date outright (“on Thursday”).",
+    )
+    date_note = models.CharField(
+        max_length=300, blank=True, help_text="How an inferred date was worked out."
+    )
+    speaker = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statements_made",
+        help_text="Who said it, if a person is named.",
+    )
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="statements",
+        verbose_name="on behalf of agency",
+    )
+    vendor = models.ForeignKey(
+        Vendor,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="statements",
+        verbose_name="on behalf of vendor",
+    )
+    authority = models.ForeignKey(
+        Authority,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="statements",
+        verbose_name="on behalf of authority",
+    )
+    venue = models.CharField(
+        "to whom or where",
+        max_length=200,
+        blank=True,
+        help_text="e.g. “told CBC News”, “news release”, “report to the police services board”.",
+    )
+    about_agency = models.ForeignKey(
+        Agency,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="statements_about",
+        help_text="The agency it is about, when another speaks of it.",
+    )
+    about_use = models.ForeignKey(
+        Use, on_delete=models.SET_NULL, null=True, blank=True, related_name="statements"
+    )
+    about_action = models.ForeignKey(
+        RegulatoryAction,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="statements",
+        help_text="The action it answers or speaks of: a reply to a finding, say.",
+    )
+    summary = models.TextField(
+        blank=True, help_text="What was said, in brief: needed when the words are not quoted."
+    )
+
+    said = PreciseDateAccessor("said_on")
+
+    # Who said it must be public, and what it is about when that is a page of its own. (A
+    # use it is about is named with its agency, whose page shows the use.)
+    public_if_set = ("speaker", "agency", "vendor", "authority", "about_agency", "about_action")
+
+    objects = StatementQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    SPEAKERS = ("agency", "vendor", "authority")
+
+    class Meta(Publishable.Meta):
+        ordering = ["-said_on", "pk"]
+        indexes = [models.Index(fields=["publication", "said_on"], name="statement_said_idx")]
+        constraints = [
+            publication_valid("statement"),
+            models.CheckConstraint(
+                condition=in_choices("stance", choices.Stance),
+                name="statement_stance_valid",
+                violation_error_message="Choose a stance from the list.",
+            ),
+            models.CheckConstraint(
+                condition=Q(said_on__isnull=False),
+                name="statement_is_dated",
+                violation_error_message="Give the date it was said, to the day, month or year.",
+            ),
+            models.CheckConstraint(
+                condition=~(Q(agency__isnull=False) & Q(vendor__isnull=False))
+                & ~(Q(agency__isnull=False) & Q(authority__isnull=False))
+                & ~(Q(vendor__isnull=False) & Q(authority__isnull=False)),
+                name="statement_one_organisation",
+                violation_error_message="A statement is made on behalf of one organisation.",
+            ),
+            models.CheckConstraint(
+                condition=Q(speaker__isnull=False)
+                | Q(agency__isnull=False)
+                | Q(vendor__isnull=False)
+                | Q(authority__isnull=False),
+                name="statement_has_speaker",
+                violation_error_message=(
+                    "Say who made the statement: a person, or the organisation it speaks for."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(said_on_inferred=False) | ~Q(date_note=""),
+                name="statement_inferred_date_explained",
+                violation_error_message="Say how the inferred date was worked out.",
+            ),
+            *precisions_valid("statement", "said_on"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.speaker_name}, {self.said}: {self.get_stance_display().lower()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("agencies:statement_detail", args=[self.pk])
+
+    @property
+    def organisation(self):
+        """The agency, company or authority it was said on behalf of, if any."""
+        return self.agency or self.vendor or self.authority
+
+    @property
+    def speaker_name(self) -> str:
+        """Who said it, as a page names them: the person and for whom, or the organisation."""
+        organisation = self.organisation
+        if self.speaker is None:
+            return str(organisation)
+        name = f"{self.speaker.name}, {self.speaker.role}"
+        return f"{name}, {organisation}" if organisation else f"{name}, {self.speaker.organisation}"
+
+    @property
+    def concerns(self):
+        """The agency the statement is about: the one it names, its use's, or its speaker's."""
+        if self.about_agency_id:
+            return self.about_agency
+        if self.about_use_id:
+            return self.about_use.agency
+        return self.agency
+
+
+class ContradictionQuerySet(models.QuerySet):
+    def shown(self) -> ContradictionQuerySet:
+        """Contradictions whose every side is public: what a page may flag."""
+        return self.filter(
+            Statement.public_condition("denial__")
+            & public_if_set(Contradiction._meta.get_field("confirmation"))
+            & public_if_set(Contradiction._meta.get_field("use"))
+        )
+
+
+class Contradiction(models.Model):
+    """Derived, never typed (services/statements.py): an agency's denial of use that its own
+    later confirmation, or a use of its own that the denial falls inside, contradicts."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="contradictions")
+    denial = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="contradicted_by")
+    confirmation = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, null=True, blank=True, related_name="contradicts"
+    )
+    use = models.ForeignKey(
+        Use, on_delete=models.CASCADE, null=True, blank=True, related_name="contradictions"
+    )
+
+    objects = ContradictionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["denial__said_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(confirmation__isnull=False) & Q(use__isnull=True))
+                | (Q(confirmation__isnull=True) & Q(use__isnull=False)),
+                name="contradiction_has_one_reason",
+                violation_error_message="A contradiction is by a statement or by a use.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.denial} contradicted by {self.confirmation or self.use}"
+
+
+class ActionStep(Publishable):
+    """One dated step of a regulatory action: opened, a finding, a recommendation or order (with
+    any deadline), a response, compliance reported, an appeal, closed. The action's state
+    follows its latest public step (services/actions.py)."""
+
+    action = models.ForeignKey(RegulatoryAction, on_delete=models.CASCADE, related_name="steps")
+    kind = models.CharField(max_length=20, choices=choices.StepKind)
+    occurred_on, occurred_on_precision = precise_date("on", "When the step was taken.")
+    finding = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="For a finding: what was found, e.g. “Privacy Act contravened”.",
+    )
+    deadline_on, deadline_on_precision = precise_date(
+        "deadline", "For a recommendation or an order: by when it must be met, if said."
+    )
+    dates_inferred = models.BooleanField(
+        "a date inferred",
+        default=False,
+        help_text="Tick when the step's date or deadline is worked out, not given outright "
+        "(“within a year” of a report, “on Thursday”).",
+    )
+    date_note = models.CharField(
+        max_length=500, blank=True, help_text="How an inferred date was worked out."
+    )
+    summary = models.TextField(blank=True)
+
+    occurred = PreciseDateAccessor("occurred_on")
+    deadline = PreciseDateAccessor("deadline_on")
+
+    public_with = ("action",)
+
+    history = HistoricalRecords()
+
+    class Meta(Publishable.Meta):
+        ordering = ["occurred_on", "pk"]
+        verbose_name = "step of an action"
+        verbose_name_plural = "steps of actions"
+        constraints = [
+            publication_valid("step"),
+            models.CheckConstraint(
+                condition=in_choices("kind", choices.StepKind),
+                name="step_kind_valid",
+                violation_error_message="Choose a kind of step from the list.",
+            ),
+            models.CheckConstraint(
+                condition=Q(occurred_on__isnull=False),
+                name="step_is_dated",
+                violation_error_message="Give the date of the step, to the day, month or year.",
+            ),
+            models.CheckConstraint(
+                condition=Q(finding="") | Q(kind=choices.StepKind.FINDING),
+                name="step_finding_only_on_finding",
+                violation_error_message="Only a finding says what was found.",
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline_on__isnull=True)
+                | Q(kind__in=[choices.StepKind.RECOMMENDATION, choices.StepKind.ORDER]),
+                name="step_deadline_only_on_order",
+                violation_error_message="Only a recommendation or an order has a deadline.",
+            ),
+            models.CheckConstraint(
+                condition=not_before("deadline_on", "occurred_on"),
+                name="step_deadline_after_step",
+                violation_error_message="The deadline cannot be before the step itself.",
+            ),
+            models.CheckConstraint(
+                condition=Q(dates_inferred=False) | ~Q(date_note=""),
+                name="step_inferred_date_explained",
+                violation_error_message="Say how the inferred date was worked out.",
+            ),
+            *precisions_valid("step", "occurred_on", "deadline_on"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.get_kind_display().lower()}, {self.occurred}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.action.get_absolute_url()}#step-{self.pk}"
+
+    @property
+    def title(self) -> str:
+        label = choices.STEP_KIND_LABELS[self.kind]
+        return f"{label}: {self.finding}" if self.finding else label
+
+
 class Source(Publishable):
     """A document that facts come from."""
 
@@ -884,11 +1206,7 @@ class Source(Publishable):
                 name="source_kind_valid",
                 violation_error_message="Choose a kind of source from the list.",
             ),
-            models.CheckConstraint(
-                condition=in_choices("published_on_precision", choices.DatePrecision),
-                name="source_published_on_precision_valid",
-                violation_error_message="Choose day, month or year for the date's precision.",
-            ),
+            *precisions_valid("source", "published_on"),
             models.CheckConstraint(
                 condition=Q(published_on_inferred=False) | ~Q(date_note=""),
                 name="source_inferred_date_explained",
@@ -914,7 +1232,32 @@ class Source(Publishable):
 
 
 # The records a citation can support, each a nullable foreign key: exactly one is set.
-CITED_FIELDS = ("agency", "vendor", "product", "use", "incident", "action", "authority", "person")
+CITED_FIELDS = (
+    "agency",
+    "vendor",
+    "product",
+    "use",
+    "incident",
+    "action",
+    "authority",
+    "person",
+    "statement",
+    "step",
+)
+# What naming a citation's record reads (str(citation.record)), for select_related: the record,
+# a use's agency and product, a product's vendor, a statement's speaker and organisation, a
+# step's action.
+RECORD_NAMED_BY = (
+    *CITED_FIELDS,
+    "use__agency",
+    "use__product",
+    "product__vendor",
+    "statement__speaker",
+    "statement__agency",
+    "statement__vendor",
+    "statement__authority",
+    "step__action",
+)
 # The citation field that points at each kind of record, by model name.
 CITATION_FIELD_OF = {
     "agency": "agency",
@@ -925,6 +1268,8 @@ CITATION_FIELD_OF = {
     "regulatoryaction": "action",
     "authority": "authority",
     "person": "person",
+    "statement": "statement",
+    "actionstep": "step",
 }
 
 
@@ -978,6 +1323,12 @@ class Citation(Timestamped):
     )
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    step = models.ForeignKey(
+        ActionStep, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
     )
 
     synthetic = models.BooleanField(
@@ -1083,6 +1434,8 @@ PUBLISHABLE_MODELS = (
     Authority,
     RegulatoryAction,
     Person,
+    Statement,
+    ActionStep,
     Source,
 )
 # Every table of the record: what a write to invalidates, and what has a history.

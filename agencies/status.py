@@ -12,13 +12,18 @@ The rule, as a reader can check it against the agency's page:
    - no use recorded                          → "No known use"
    Among uses of the deciding kind, the one that started (or was made public) last speaks.
 2. The summary names that use with its dates, then what authorities did about the agency, oldest
-   first: an order ("ordered stopped"), a ban ("banned"), a moratorium ("under moratorium"), an
-   open investigation ("under investigation") or internal review ("under review"), a closed one
-   ("investigated", "reviewed"), a ruling ("ruling issued"). Guidance and letters are listed as
-   reasons on the page but do not change the summary.
+   first. An action with recorded steps is named by its latest finding and the agency's reply
+   to it, then its latest other step (agencies/lifecycle.py): "Privacy Act contravened, found
+   10 Jun 2021; disputed by the agency; recommendations made 10 Jun 2021". One without steps
+   is named by its kind: an order ("ordered stopped"), a ban ("banned"), a moratorium ("under
+   moratorium"), an open investigation ("under investigation") or internal review ("under
+   review"), a closed one ("investigated", "reviewed"), a ruling ("ruling issued"). Guidance
+   and letters are listed as reasons on the page but do not change the summary, unless their
+   steps say more.
 
 For example, Toronto Police Service:
-"Trial or testing (not authorised), Oct 2019 – 5 Feb 2020; ordered stopped; under review".
+"Trial or testing (not authorised), Oct 2019 – 5 Feb 2020; ordered stopped; Clearview AI used
+in 84 investigations without approval, found 28 Feb 2022; accepted by the agency".
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from .choices import (
     UseStatus,
 )
 from .dates import date_range
+from .lifecycle import summary_phrase
 
 # (status it gives, test on one use), in order of precedence.
 USE_RULES = (
@@ -92,14 +98,21 @@ def oldest_first(actions: Iterable) -> list:
     return dated + [action for action in actions if not action.opened]
 
 
-def action_phrase(action) -> str | None:
+def action_phrase(action, agency_id: int | None = None) -> str | None:
+    """What the summary says of an action: its latest step and the agency's reply when its
+    steps are prefetched (AgencyQuerySet.for_status), else its kind."""
+    steps = getattr(action, "shown_steps", None)
+    if steps:
+        replies = [r for r in action.replies if r.agency_id == agency_id]
+        return summary_phrase(steps, replies)
     return ACTION_PHRASES.get((action.kind, None)) or ACTION_PHRASES.get(
         (action.kind, action.state)
     )
 
 
-def derive_status(uses: Iterable, actions: Iterable) -> DerivedStatus:
-    """Apply the rule to an agency's uses and the actions about it."""
+def derive_status(uses: Iterable, actions: Iterable, agency_id: int | None = None) -> DerivedStatus:
+    """Apply the rule to an agency's uses and the actions about it; `agency_id` picks out the
+    agency's own replies to an action's findings."""
     uses = list(uses)
     status, deciding_use = AgencyStatus.NO_KNOWN_USE, None
     for candidate_status, applies in USE_RULES:
@@ -116,7 +129,7 @@ def derive_status(uses: Iterable, actions: Iterable) -> DerivedStatus:
         for use in ([deciding_use] if deciding_use else []) + others
     ]
     for action in oldest_first(actions):
-        phrase = action_phrase(action)
+        phrase = action_phrase(action, agency_id)
         if phrase and phrase not in parts:
             parts.append(phrase)
         when = f", {action.opened}" if action.opened else ""

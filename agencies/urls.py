@@ -15,8 +15,18 @@ urlpatterns = [
     path("incidents/<slug:slug>/", views.incident_detail, name="incident_detail"),
     path("actions/", views.action_list, name="action_list"),
     path("actions/<slug:slug>/", views.action_detail, name="action_detail"),
+    path("statements/", views.statement_list, name="statement_list"),
+    path("statements/<int:pk>/", views.statement_detail, name="statement_detail"),
     path("uses/<int:pk>/", views.use_detail, name="use_detail"),
-    path("uses/<int:pk>/history/", views.record_history, {"kind": "uses"}, name="uses_history"),
+    *(
+        path(
+            f"{kind}/<int:pk>/history/",
+            views.record_history,
+            {"kind": kind},
+            name=f"{kind}_history",
+        )
+        for kind in views.NUMBERED
+    ),
     path("authorities/<slug:slug>/", views.authority_detail, name="authority_detail"),
     path("sources/", views.source_list, name="source_list"),
     path("sources/<slug:slug>/", views.source_detail, name="source_detail"),
@@ -42,7 +52,7 @@ urlpatterns = [
             name=f"{kind}_history",
         )
         for kind in views.HISTORY_MODELS
-        if kind != "uses"  # a use has no slug: its history is by number, above
+        if kind not in views.NUMBERED
     ),
     # CSV downloads: each takes its list page's filters.
     *(

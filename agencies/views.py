@@ -2,91 +2,60 @@
 
 from __future__ import annotations
 
-import datetime
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import urlencode
 
-from django.core.paginator import Page, Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url, replace_url
-from django_htmx.middleware import HtmxDetails
 
 from . import exports, filters, history
-from .choices import ActionKind, ActionState, AgencySort, IncidentKind, TimelineKind
+from .choices import (
+    ActionKind,
+    ActionState,
+    AgencySort,
+    Contradicted,
+    IncidentKind,
+    Stance,
+    TimelineKind,
+)
 from .decorators import public_page
-from .filters import FilterSet, clean_query
+from .filters import clean_query
+from .lifecycle import latest_step
 from .models import (
-    CITED_FIELDS,
+    RECORD_NAMED_BY,
     Agency,
     Authority,
     Incident,
+    Person,
     RegulatoryAction,
     Source,
+    Statement,
     Use,
     Vendor,
 )
 from .places import COUNTRIES, SUBDIVISIONS
+from .responses import (
+    TIMELINE_PAGE,
+    HtmxHttpRequest,
+    changed_options,
+    filtered,
+    is_refined_search,
+    named_record,
+    paginate,
+    previewing,
+    removals,
+    render_page,
+    render_record,
+    shown_address,
+    wants_fragment,
+    without_empty_parameters,
+)
 from .selectors import charts, facets, lists, records, timeline
 from .selectors import dashboard as figures
 from .selectors import search as searching
 from .status import derive_status
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-PAGE_SIZE = 25
-TIMELINE_PAGE = 50
-
-
-def wants_fragment(request: HtmxHttpRequest) -> bool:
-    # A history-restore request wants the whole page even though htmx sends HX-Request.
-    return bool(request.htmx) and not request.htmx.history_restore_request
-
-
-def without_empty_parameters(request: HtmxHttpRequest) -> HttpResponseRedirect | None:
-    """A filter form sent without JavaScript carries every field, the empty ones too: send the
-    browser to the same view's address without them, short enough to share and cite."""
-    given = [(name, value) for name, values in request.GET.lists() for value in values]
-    filled = [(name, value) for name, value in given if value]
-    if request.htmx or len(filled) == len(given):
-        return None
-    return HttpResponseRedirect(f"{request.path}?{urlencode(filled)}" if filled else request.path)
-
-
-def paginate(
-    request: HtmxHttpRequest, items, per_page: int = PAGE_SIZE, *, param: str = "page"
-) -> Page:
-    """A page of items; a page number that is not a number or past the end gives a real page.
-    `param` names the page's parameter, for a page that pages two lists."""
-    return Paginator(items, per_page).get_page(request.GET.get(param))
-
-
-def previewing(request: HtmxHttpRequest) -> bool:
-    """A signed-in editor asking for a draft's public page (?preview)."""
-    return "preview" in request.GET and request.user.is_staff
-
-
-def render_page(
-    request: HtmxHttpRequest, template: str, context: dict, partial: str | None = None
-) -> HttpResponse:
-    if partial and wants_fragment(request):
-        return render(request, f"{template}#{partial}", context)
-    return render(request, template, context)
-
-
-def render_record(request: HtmxHttpRequest, template: str, context: dict, **kwargs):
-    """A record's page. A preview is bannered as such, never cached, never indexed."""
-    preview = previewing(request)
-    response = render_page(request, template, context | {"preview": preview}, **kwargs)
-    if preview:
-        response["Cache-Control"] = "no-store, private"
-        response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
 
 
 @public_page
@@ -161,61 +130,6 @@ def agency_list(request: HtmxHttpRequest) -> HttpResponse:
     return response
 
 
-def filtered(
-    request: HtmxHttpRequest, declared: FilterSet, form, values: dict[str, str], items
-) -> dict:
-    """What every filtered list's page shows: the form, a page of items, the download of the
-    same view, and the filters in force, each removable."""
-    return {
-        "form": form,
-        "download_query": urlencode(values),
-        "page": paginate(request, items),
-        "removals": removals(declared, request.path, values),
-    }
-
-
-RECENT_DAYS = (7, 30, 90)
-
-
-def changed_options(chosen: str | None) -> list[tuple[str, str, bool]]:
-    """The "changed in the last N days" choices as dates (value, label, selected); a date
-    given in the address that is none of them is offered as itself."""
-    today = timezone.now().date()
-    options = [
-        ((today - datetime.timedelta(days)).isoformat(), f"In the last {days} days")
-        for days in RECENT_DAYS
-    ]
-    if chosen and chosen not in dict(options):
-        options.append((chosen, f"Since {chosen}"))
-    return [(value, label, value == chosen) for value, label in options]
-
-
-def removals(
-    declared: FilterSet, path: str, values: dict[str, str], shown: list[facets.Facet] = ()
-) -> list[filters.Removal]:
-    """The filters in force, each with the address without it, labelled as the facets label
-    their options (a vendor by its name)."""
-    labels = {facet.name: {o.value: o.label for o in facet.options} for facet in shown}
-    return declared.removals(path, values, labels)
-
-
-def shown_address(current_url: str | None) -> str:
-    """The path and query of the page htmx says is shown ("" when the header is garbled)."""
-    try:
-        parts = urlsplit(current_url or "")
-    except ValueError:
-        return ""
-    return f"{parts.path}?{parts.query}" if parts.query else parts.path
-
-
-def is_refined_search(shown_address: str, new_params: dict) -> bool:
-    """Whether the new view differs from the one shown only in a non-empty search text."""
-    shown = dict(parse_qsl(urlsplit(shown_address).query))
-    new = {name: str(value) for name, value in new_params.items()}
-    shown_q, new_q = shown.pop("q", ""), new.pop("q", "")
-    return bool(shown_q and new_q) and shown_q != new_q and shown == new
-
-
 @public_page
 @vary_on_headers("HX-Request")
 def agency_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
@@ -223,8 +137,9 @@ def agency_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         records.agency_detail_queryset(drafts=previewing(request)), slug=slug
     )
     kind = filters.TIMELINE.form(request.GET).valid_values().get("kind", "")
-    events = timeline.agency_timeline(agency)
-    derived = derive_status(agency.uses.all(), agency.actions.all())
+    statements = list(records.statements_of(agency))
+    events = timeline.agency_timeline(agency, statements)
+    derived = derive_status(agency.uses.all(), agency.actions.all(), agency.pk)
     vendors = {use.product.vendor for use in agency.uses.all()}  # public uses: vendor published
     timeline_page = paginate(request, timeline.sort_timeline(events, kind), TIMELINE_PAGE)
     timeline.attach_citations(timeline_page.object_list)
@@ -246,6 +161,8 @@ def agency_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "vendors": sorted(vendors, key=lambda vendor: vendor.name),
             "authorities": records.authorities_acting_on(agency),
             "status_over_time": records.status_over_time(agency),
+            "statements": statements,
+            "contradicted_count": sum(bool(s.contradicted_by.all()) for s in statements),
         },
         partial="fragment",
     )
@@ -320,12 +237,7 @@ def action_list(request: HtmxHttpRequest) -> HttpResponse:
         return redirect
     form = filters.ACTIONS.form(request.GET)
     values = form.valid_values()
-    authority = None
-    if values.get("authority"):
-        authority = Authority.objects.public().filter(slug=values["authority"]).first()
-        if authority is None:  # it would match nothing: show every action, and say why
-            form.ignore("authority")
-            del values["authority"]
+    authority = named_record(form, values, "authority", Authority)
     return render_page(
         request,
         "agencies/action_list.html",
@@ -344,7 +256,44 @@ def action_list(request: HtmxHttpRequest) -> HttpResponse:
 @public_page
 def action_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     action = get_object_or_404(records.action_page_queryset(drafts=previewing(request)), slug=slug)
-    return render_record(request, "agencies/action_detail.html", {"action": action})
+    steps = records.with_deadlines(action.shown_steps)
+    return render_record(
+        request,
+        "agencies/action_detail.html",
+        {"action": action, "steps": steps, "latest_step": latest_step(steps)},
+    )
+
+
+@public_page
+@vary_on_headers("HX-Request")
+def statement_list(request: HtmxHttpRequest) -> HttpResponse:
+    if redirect := without_empty_parameters(request):
+        return redirect
+    form = filters.STATEMENTS.form(request.GET)
+    values = form.valid_values()
+    agency = named_record(form, values, "agency", Agency)
+    speaker = named_record(form, values, "speaker", Person)
+    return render_page(
+        request,
+        "agencies/statement_list.html",
+        filtered(request, filters.STATEMENTS, form, values, lists.statement_list(values))
+        | {
+            "stance": values.get("stance", ""),
+            "contradicted": values.get("contradicted", ""),
+            "stances": Stance.choices,
+            "contradicted_choices": Contradicted.choices,
+            "agency_chosen": agency,
+            "speaker_chosen": speaker,
+            "options": lists.statement_speakers(),
+        },
+        partial="fragment",
+    )
+
+
+@public_page
+def statement_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    statement = get_object_or_404(records.statements_shown(drafts=previewing(request)), pk=pk)
+    return render_record(request, "agencies/statement_detail.html", {"statement": statement})
 
 
 @public_page
@@ -374,9 +323,7 @@ def source_list(request: HtmxHttpRequest) -> HttpResponse:
 @public_page
 def source_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     source = get_object_or_404(records.shown(Source, previewing(request)), slug=slug)
-    citations = source.citations.public().select_related(
-        "speaker", *CITED_FIELDS, "use__agency", "use__product", "product__vendor"
-    )
+    citations = source.citations.public().select_related("speaker", *RECORD_NAMED_BY)
     return render_record(
         request, "agencies/source_detail.html", {"source": source, "citations": citations}
     )
@@ -426,7 +373,10 @@ HISTORY_MODELS = {
     "actions": RegulatoryAction,
     "sources": Source,
     "uses": Use,
+    "statements": Statement,
 }
+# The records named by number, not by slug, in their addresses.
+NUMBERED = ("uses", "statements")
 
 
 @public_page
@@ -437,6 +387,8 @@ def record_history(
     records = HISTORY_MODELS[kind].objects.public()
     if kind == "uses":  # a use is named by its agency and product
         records = records.select_related("agency", "product")
+    if kind == "statements":  # a statement is named by who said it
+        records = records.select_related("speaker", "agency", "vendor", "authority")
     record = get_object_or_404(records, **lookup)
     return render(
         request,

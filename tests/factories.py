@@ -8,6 +8,7 @@ import itertools
 from agencies import choices
 from agencies.models import (
     CITATION_FIELD_OF,
+    ActionStep,
     Agency,
     Authority,
     Citation,
@@ -16,11 +17,12 @@ from agencies.models import (
     Product,
     RegulatoryAction,
     Source,
+    Statement,
     Use,
     Vendor,
 )
 from agencies.services import edits
-from agencies.services.statuses import agencies_touched_by
+from agencies.services.statuses import Touched, touched_by
 
 _numbers = itertools.count(1)
 
@@ -41,17 +43,17 @@ def _public(record, sourced: bool):
     return record
 
 
-def edited(*records, touched_before: set[int] | None = None):
+def edited(*records, touched_before: Touched | None = None):
     """Save records as an editor's save in admin does: the statuses they touch follow."""
     for record in records:
         record.save()
-    edits.record_edited(records=records, touched_before=touched_before or set())
+    edits.record_edited(records=records, touched_before=touched_before or Touched())
     return records[0] if len(records) == 1 else records
 
 
 def deleted(record) -> None:
     """Delete a record as admin does: the statuses it touched follow."""
-    touched = agencies_touched_by(record)
+    touched = touched_by(record)
     record.delete()
     edits.record_edited(records=[], touched_before=touched)
 
@@ -132,6 +134,26 @@ def make_person(*, sourced: bool = True, **fields) -> Person:
         "organisation": "X",
     }
     return _public(Person.objects.create(**(PUBLISHED | values | fields)), sourced)
+
+
+def make_statement(*, sourced: bool = True, **fields) -> Statement:
+    """A statement said on 1 Feb 2020 (override said_on, stance, agency...); saved through the
+    edits service, so its contradictions are derived as an editor's save derives them."""
+    values = {"stance": choices.Stance.OTHER, "said_on": datetime.date(2020, 2, 1)}
+    if not {"speaker", "agency", "vendor", "authority"} & set(fields):
+        values["agency"] = make_agency()
+    statement = _public(Statement.objects.create(**(PUBLISHED | values | fields)), sourced)
+    return edited(statement)
+
+
+def make_step(*, sourced: bool = True, **fields) -> ActionStep:
+    """A step of an action (made if not given), saved through the edits service, so the
+    action's state follows it."""
+    values = {"kind": choices.StepKind.OPENED, "occurred_on": datetime.date(2020, 2, 21)}
+    if "action" not in fields:
+        values["action"] = make_action()
+    step = _public(ActionStep.objects.create(**(PUBLISHED | values | fields)), sourced)
+    return edited(step)
 
 
 def make_source(**fields) -> Source:

@@ -52,9 +52,10 @@ def test_an_import_with_one_bad_row_writes_nothing_and_names_the_row(admin_clien
     before = Agency.objects.count()
     rows = [
         AGENCY_HEADER,
-        "york-regional-police,York Regional Police,YRP,regional_police,CA,CA-ON,York,,,",
+        "kingston-police,Kingston Police,KPF,municipal_police,CA,CA-ON,Kingston,,,",
         "bad-place-police,Bad Place Police,,regional_police,CA,US-NY,,,,",  # province not in CA
-        "london-police-service,London Police Service,LPS,municipal_police,CA,CA-ON,London,,,",
+        "thunder-bay-police-service,Thunder Bay Police Service,TBPS,municipal_police,CA,CA-ON,"
+        "Thunder Bay,,,",
     ]
     response = upload(admin_client, "agency", "agencies.csv", "\n".join(rows).encode())
     page = response.content.decode()
@@ -69,20 +70,21 @@ def test_an_import_with_one_bad_row_writes_nothing_and_names_the_row(admin_clien
 def test_a_good_import_previews_then_creates_drafts(admin_client, seeded):
     rows = [
         AGENCY_HEADER,
-        "york-regional-police,York Regional Police,YRP,regional_police,CA,CA-ON,York,,,",
-        "london-police-service,London Police Service,LPS,municipal_police,CA,CA-ON,London,,,",
+        "kingston-police,Kingston Police,KPF,municipal_police,CA,CA-ON,Kingston,,,",
+        "thunder-bay-police-service,Thunder Bay Police Service,TBPS,municipal_police,CA,CA-ON,"
+        "Thunder Bay,,,",
     ]
     preview = upload(admin_client, "agency", "agencies.csv", "\n".join(rows).encode())
     page = preview.content.decode()
     assert "Confirm import" in page
     assert page.count("New") >= 2  # each row shows what it would do
-    assert not Agency.objects.filter(slug="york-regional-police").exists()  # a preview only
+    assert not Agency.objects.filter(slug="kingston-police").exists()  # a preview only
 
     confirm(admin_client, "agency", preview)
-    york = Agency.objects.get(slug="york-regional-police")
-    assert york.publication == Publication.DRAFT
-    assert Agency.objects.filter(slug="london-police-service").exists()
-    assert admin_client.get("/agencies/york-regional-police/").status_code == 404
+    kingston = Agency.objects.get(slug="kingston-police")
+    assert kingston.publication == Publication.DRAFT
+    assert Agency.objects.filter(slug="thunder-bay-police-service").exists()
+    assert admin_client.get("/agencies/kingston-police/").status_code == 404
 
 
 def test_uses_and_citations_import_from_xlsx_by_slug(admin_client, seeded):

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 
 from agencies import search
-from agencies.models import Agency
+from agencies.models import Agency, Citation
 from agencies.selectors.search import search_records
 
 from . import factories as f
@@ -114,7 +114,8 @@ def test_every_searched_table_keeps_its_index_after_the_migrations():
 def test_speakers_and_authorities_are_searchable_and_results_say_what_they_back(client, seeded):
     found = search_records("meaghan gray")
     assert [person.name for person in found["people"]] == ["Meaghan Gray"]
-    assert len(found["people"][0].public_quotes) == 3
+    her_quotes = Citation.objects.public().filter(speaker__slug="meaghan-gray").exclude(quote="")
+    assert len(found["people"][0].public_quotes) == her_quotes.count() > 3
     assert [a.slug for a in search_records("crown attorneys")["authorities"]] == [
         "crown-attorneys-office-ontario"
     ]

@@ -7,7 +7,7 @@ import pytest
 from agencies.choices import AgencyStatus
 from agencies.models import Agency
 from agencies.services import publishing
-from agencies.services.statuses import agencies_touched_by
+from agencies.services.statuses import touched_by
 
 from . import factories as f
 
@@ -70,7 +70,7 @@ def test_actions_about_the_agency_join_the_summary_and_leave_it():
     review.state, review.closed_on = "closed", None
     f.edited(review)
     assert status_of(agency)[1] == "Confirmed use, dates not known; reviewed"
-    before = agencies_touched_by(review)
+    before = touched_by(review)
     review.agencies.remove(agency)
     f.edited(review, touched_before=before)
     assert status_of(agency)[1] == "Confirmed use, dates not known"
@@ -98,8 +98,11 @@ def test_guidance_is_a_reason_but_not_part_of_the_summary():
 def test_toronto_status_from_the_seed_data(seeded):
     toronto = Agency.objects.get(slug="toronto-police-service")
     assert toronto.status == AgencyStatus.ENDED
+    # The review's latest step, its finding, and the chief's report accepting it, name it.
     assert toronto.status_summary == (
-        "Trial or testing (not authorised), Oct 2019 – 5 Feb 2020; ordered stopped; under review"
+        "Trial or testing (not authorised), Oct 2019 – 5 Feb 2020; ordered stopped; "
+        "Clearview AI used in 84 investigations without approval, found 28 Feb 2022; "
+        "accepted by the agency"
     )
 
 
@@ -111,8 +114,9 @@ def test_peel_status_from_the_seed_data(seeded):
 
 def test_halton_status_from_the_seed_data(seeded):
     halton = Agency.objects.get(slug="halton-regional-police-service")
-    assert halton.status == AgencyStatus.TESTING
-    assert halton.status_summary == "Trial or testing, from Oct 2019, no end recorded"
+    # Its chief said it would not use the tool again: ended, on a date no source gives.
+    assert halton.status == AgencyStatus.ENDED
+    assert halton.status_summary == "Ended, from Oct 2019, no end recorded"
 
 
 def test_an_undated_action_sorts_after_dated_ones():

@@ -28,18 +28,22 @@ HX = {"HX-Request": "true"}
 
 # Every public page and the number of queries it runs, whatever the amount of data.
 PAGES = {
-    "/": 11,
+    "/": 14,
     "/agencies/": 4,
     "/agencies/?status=ended&country=CA&subdivision=CA-ON&kind=regional_police"
     "&vendor=clearview-ai&q=peel&sort=-name": 8,
-    "/agencies/toronto-police-service/": 10,
-    "/agencies/toronto-police-service/?kind=action": 10,
+    "/agencies/toronto-police-service/": 16,
+    "/agencies/toronto-police-service/?kind=action": 16,
     "/vendors/": 2,
-    "/vendors/clearview-ai/": 10,
+    "/vendors/clearview-ai/": 16,
     "/incidents/": 4,
     "/incidents/clearview-ai-customer-list-breach/": 4,
     "/actions/": 5,
-    "/actions/joint-investigation-into-clearview-ai/": 5,
+    "/actions/joint-investigation-into-clearview-ai/": 11,
+    "/statements/": 7,
+    "/statements/?stance=denies_use&agency=toronto-police-service&contradicted=yes": 8,
+    "/statements/1/": 4,
+    "/statements/1/history/": 3,
     "/sources/": 2,
     "/sources/ctv-2020-02-26-clearview-breach/": 2,
     "/uses/1/": 2,
@@ -52,11 +56,11 @@ PAGES = {
     "/agencies/toronto-police-service/history/": 5,
     "/sources/ctv-2020-02-26-clearview-breach/history/": 2,
     # Downloads and feeds: one query per 2,000 rows streamed, per prefetched relation.
-    "/feeds/events.atom": 9,
+    "/feeds/events.atom": 12,
     "/incidents/clearview-ai-customer-list-breach/feed.atom": 5,
-    "/actions/joint-investigation-into-clearview-ai/feed.atom": 6,
-    "/agencies/toronto-police-service/feed.atom": 9,
-    "/vendors/clearview-ai/feed.atom": 8,
+    "/actions/joint-investigation-into-clearview-ai/feed.atom": 12,
+    "/agencies/toronto-police-service/feed.atom": 15,
+    "/vendors/clearview-ai/feed.atom": 14,
     "/agencies/export.csv?status=ended": 1,
     "/uses/export.csv": 1,
     "/incidents/export.csv": 3,
@@ -64,10 +68,14 @@ PAGES = {
     "/citations/export.csv": 1,
     "/vendors/export.csv": 1,
     "/sources/export.csv": 1,
+    "/statements/export.csv": 4,
     "/api/v1/agencies?status=ended": 2,
     "/api/v1/agencies/toronto-police-service": 7,
     "/api/v1/vendors/clearview-ai": 3,
     "/api/v1/actions": 5,
+    "/api/v1/actions/joint-investigation-into-clearview-ai": 11,
+    "/api/v1/statements": 5,
+    "/api/v1/statements/1": 4,
     "/api/v1/citations": 2,
     "/api/v1/sources/ctv-2020-02-26-clearview-breach": 2,
 }
@@ -106,6 +114,22 @@ def add_more_data() -> None:
         f.edited(toronto_use)
         crown = Authority.objects.get(slug="crown-attorneys-office-ontario")
         action.participants.create(authority=crown, role="consulted")
+        # More statements by Toronto, a denial and a confirmation each time (so more
+        # contradictions), more steps and replies on the joint investigation and the vendor.
+        spokesperson = f.make_person()
+        for stance, day in (("denies_use", 1), ("confirms_use", 20)):
+            f.make_statement(
+                agency=toronto,
+                speaker=spokesperson,
+                stance=stance,
+                said_on=datetime.date(2021, 3 + n, day),
+            )
+        joint = RegulatoryAction.objects.get(slug="joint-investigation-into-clearview-ai")
+        f.make_step(action=joint, kind="response", occurred_on=datetime.date(2022, 1, n + 1))
+        f.make_step(action=action, kind="opened", occurred_on=datetime.date(2021, 2, n + 1))
+        f.make_statement(
+            vendor=clearview, about_action=joint, stance="disputes_finding", speaker=f.make_person()
+        )
 
 
 # Transaction control, not reads: a savepoint, or the planner setting of search.joins_as_written()
@@ -166,7 +190,8 @@ def test_the_agency_fragment_leaves_the_search_box_alone(client, seeded):
     fragment = client.get("/agencies/", {"q": "po", "status": "ended"}, headers=HX).content.decode()
     assert 'id="agency-q"' not in fragment  # what is being typed is never replaced
     assert '<div id="facet-fields" class="facet-fields" hx-swap-oob="true">' in fragment
-    assert '<span id="results-count" hx-swap-oob="innerHTML">2 agencies</span>' in fragment
+    ended = Agency.objects.public().filter(status="ended").count()
+    assert f'<span id="results-count" hx-swap-oob="innerHTML">{ended} agencies</span>' in fragment
 
 
 def test_the_pushed_address_holds_only_the_filters_that_apply(client, seeded):
@@ -201,7 +226,17 @@ def agency_names(response) -> list[str]:
 
 def test_agency_filters_combine(client, seeded):
     response = client.get("/agencies/", {"status": "ended", "subdivision": "CA-ON"})
-    assert agency_names(response) == ["Peel Regional Police", "Toronto Police Service"]
+    assert agency_names(response) == [
+        "Barrie Police Service",
+        "Guelph Police Service",
+        "Halton Regional Police Service",
+        "London Police Service",
+        "Ontario Provincial Police",
+        "Peel Regional Police",
+        "Toronto Police Service",
+        "Waterloo Regional Police Service",
+        "Windsor Police Service",
+    ]
     response = client.get("/agencies/", {"status": "ended", "q": "peel"})
     assert agency_names(response) == ["Peel Regional Police"]
     response = client.get(
@@ -229,10 +264,17 @@ def test_each_filter_option_counts_what_it_would_leave(client, seeded):
     response = client.get("/agencies/", {"country": "CA"})
     facets = {facet.name: facet for facet in response.context["facets"]}
     statuses = {option.value: option.count for option in facets["status"].options}
-    assert statuses == {"ended": 2, "testing": 1, "confirmed": 1}
+    assert statuses == {
+        "ended": 13,
+        "denied": 10,
+        "testing": 4,
+        "reported": 4,
+        "confirmed": 2,
+        "suspended": 1,
+    }
     countries = {option.value: option.count for option in facets["country"].options}
-    assert countries == {"CA": 4, "US": 2}  # a facet ignores its own choice
-    assert "Use ended (2)" in response.content.decode()
+    assert countries == {"CA": 34, "US": 2}  # a facet ignores its own choice
+    assert "Use ended (13)" in response.content.decode()
 
 
 def test_an_agency_with_two_uses_of_a_vendor_counts_once(client, seeded):
@@ -252,7 +294,8 @@ def test_an_agency_with_two_uses_of_a_vendor_counts_once(client, seeded):
         == Agency.objects.filter(country="CA", uses__product__vendor=vendor).distinct().count()
     )
     assert sum(countries.values()) == customers
-    assert agency_names(response).count("Twice Police") == 1
+    listed = client.get("/agencies/", {"vendor": "clearview-ai", "country": "CA", "q": "twice"})
+    assert agency_names(listed) == ["Twice Police"]  # once, though it has two uses
 
 
 @pytest.mark.parametrize(
@@ -381,9 +424,10 @@ def test_dashboard_counts_and_chart(client, seeded):
     response = client.get("/")
     assert response.context["total"] == Agency.objects.count()
     html = response.content.decode()
-    assert "<svg" in html and "Events per month" in html
+    assert "<svg" in html and "Events per year" in html
     labels = [bar.label for bar in response.context["bars"]]
-    assert labels[0] == "Oct 2019" and labels[-1] == "Feb 2020"
+    # Seven years of events, 2019 to 2025, are counted by the year.
+    assert labels[0] == "2019" and labels[-1] == "2025"
     open_actions = RegulatoryAction.objects.filter(state="open").count()
     assert len(response.context["open_actions"]) == min(open_actions, 10)
     assert Incident.objects.exists() and Citation.objects.exists()
@@ -399,9 +443,9 @@ def test_public_pages_forbid_inline_code_and_other_origins(client, seeded, admin
 
 def test_places_read_as_names_not_codes(client, seeded):
     page = client.get("/agencies/").content.decode()
-    assert ">Ontario (4)</option>" in page
+    assert ">Ontario (16)</option>" in page
     assert ">United States (2)</option>" in page
-    assert "<td>Toronto, Ontario</td>" in page
+    assert "<td>Toronto, Ontario</td>" in client.get("/agencies/?q=toronto").content.decode()
     dashboard = client.get("/").content.decode()
     assert '?subdivision=CA-ON">Ontario</a>' in dashboard
 
@@ -504,7 +548,7 @@ def test_undated_records_come_last_on_every_engine(client, seeded):
 
 def test_latest_events_include_a_use_known_only_by_when_it_began(client, seeded):
     newest = Use.objects.exclude(started_on=None).order_by("-started_on").first()
-    later = newest.started_on + datetime.timedelta(days=400)
+    later = datetime.date(2035, 1, 1)  # after every event of the seed, statements included
     f.make_use(
         agency=f.make_agency(name="Late Starter Police"),
         product=newest.product,

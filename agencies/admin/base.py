@@ -14,9 +14,9 @@ from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..choices import Publication
-from ..models import ActionAuthority, Citation, Product, Source, Use
+from ..models import ActionAuthority, ActionStep, Citation, Product, Source, Use
 from ..services import edits, publishing
-from ..services.statuses import agencies_touched_by
+from ..services.statuses import Touched, touched_by
 from .dates import PreciseDatesForm
 
 
@@ -92,6 +92,18 @@ class ActionAuthorityInline(admin.TabularInline):
     autocomplete_fields = ["authority"]
 
 
+class ActionStepInline(admin.StackedInline):
+    """An action's steps; each is cited on its own page (the change link)."""
+
+    model = ActionStep
+    form = PreciseDatesForm
+    extra = 0
+    view_on_site = False
+    # Published from its own page, where its citations are: a step is public only if sourced.
+    fields = [("kind", "occurred_on", "deadline_on"), "finding", "summary"]
+    show_change_link = True
+
+
 class ProductInline(admin.TabularInline):
     model = Product
     extra = 0
@@ -100,7 +112,7 @@ class ProductInline(admin.TabularInline):
     show_change_link = True
 
 
-def touched_before(request) -> dict[int, set[int]]:
+def touched_before(request) -> dict[int, Touched]:
     """The agencies each record saved in this request touched before the save, by its pk."""
     return request.__dict__.setdefault("agencies_touched_before", {})
 
@@ -118,7 +130,7 @@ class RecordAdmin(SimpleHistoryAdmin):
         # an action no longer about one, still change those agencies' statuses.
         if change:
             stored = type(obj).objects.filter(pk=obj.pk).first()
-            touched_before(request)[obj.pk] = agencies_touched_by(stored)
+            touched_before(request)[obj.pk] = touched_by(stored)
         super().save_model(request, obj, form, change)
 
     # Admin logs each write once, after the record, its inlines and its relations are all saved
@@ -132,18 +144,31 @@ class RecordAdmin(SimpleHistoryAdmin):
         return super().log_change(request, obj, message)
 
     def derive_statuses(self, request, obj) -> None:
-        before = touched_before(request).pop(obj.pk, set())
+        before = touched_before(request).pop(obj.pk, Touched())
         edits.record_edited(records=[obj], touched_before=before)
 
     def delete_model(self, request, obj) -> None:
-        touched = agencies_touched_by(obj)
+        touched = touched_by(obj)
         super().delete_model(request, obj)
         edits.record_edited(records=[], touched_before=touched)
 
     def delete_queryset(self, request, queryset) -> None:
-        touched = set().union(*(agencies_touched_by(record) for record in queryset))
+        touched = Touched.union(touched_by(record) for record in queryset)
         super().delete_queryset(request, queryset)
         edits.record_edited(records=[], touched_before=touched)
+
+
+class DerivedAdmin(admin.ModelAdmin):
+    """A table a rule keeps, never typed: read here only."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class PublishableAdmin(RecordAdmin):

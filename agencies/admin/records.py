@@ -7,15 +7,20 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from .. import imports
+from ..choices import StepKind
 from ..models import (
+    CITED_FIELDS,
+    ActionStep,
     Agency,
     Authority,
     Citation,
+    Contradiction,
     Incident,
     Person,
     Product,
     RegulatoryAction,
     Source,
+    Statement,
     StatusChange,
     Use,
     Vendor,
@@ -23,8 +28,10 @@ from ..models import (
 from ..services import publishing
 from .base import (
     ActionAuthorityInline,
+    ActionStepInline,
     CitationInline,
     CitedAdmin,
+    DerivedAdmin,
     PersonCitationInline,
     ProductInline,
     PublishableAdmin,
@@ -165,7 +172,7 @@ class RegulatoryActionAdmin(CitedAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["agencies", "vendors"]
     date_hierarchy = "opened_on"
-    inlines = [ActionAuthorityInline, CitationInline]
+    inlines = [ActionAuthorityInline, ActionStepInline, CitationInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "state", "summary", "outcome"]}),
         dates_fieldset("opened_on", "closed_on"),
@@ -175,6 +182,70 @@ class RegulatoryActionAdmin(CitedAdmin):
     opened_display = date_column("opened", "opened")
 
     closed_display = date_column("closed", "closed")
+
+    def get_readonly_fields(self, request, obj=None):
+        # Once an action has steps, its state and dates follow them (services/actions.py).
+        derived = []
+        if obj is not None and obj.steps.exists():
+            derived = ["state", "closed_on"]
+            if obj.steps.filter(kind=StepKind.OPENED).exists():
+                derived.append("opened_on")
+        return [*super().get_readonly_fields(request, obj), *derived]
+
+
+@admin.register(ActionStep)
+class ActionStepAdmin(CitedAdmin):
+    list_display = ["action", "kind", "occurred_display", "finding", "citation_count"]
+    list_filter = ["kind", "action__kind"]
+    list_select_related = ["action"]
+    search_fields = ["action__title", "finding", "summary"]
+    autocomplete_fields = ["action"]
+    fieldsets = [
+        (None, {"fields": ["action", "kind", "finding", "summary"]}),
+        dates_fieldset("occurred_on", "deadline_on", "dates_inferred", "date_note"),
+    ]
+
+    occurred_display = date_column("occurred", "on")
+
+
+@admin.register(Statement)
+class StatementAdmin(CitedAdmin):
+    list_display = ["__str__", "stance", "said_display", "venue", "citation_count"]
+    list_filter = ["stance", "agency", "vendor", "authority"]
+    list_select_related = ["speaker", "agency", "vendor", "authority"]
+    search_fields = ["speaker__name", "agency__name", "vendor__name", "venue", "summary"]
+    autocomplete_fields = [
+        "speaker",
+        "agency",
+        "vendor",
+        "authority",
+        "about_agency",
+        "about_use",
+        "about_action",
+    ]
+    readonly_fields = ["contradictions"]
+    fieldsets = [
+        (None, {"fields": ["stance", "summary", "contradictions"]}),
+        ("Who said it", {"fields": ["speaker", ("agency", "vendor", "authority"), "venue"]}),
+        dates_fieldset("said_on", "said_on_inferred", "date_note", title="When"),
+        ("What it is about", {"fields": ["about_agency", "about_use", "about_action"]}),
+    ]
+
+    said_display = date_column("said", "said")
+
+    @admin.display(description="contradictions (derived)")
+    def contradictions(self, obj) -> str:
+        found = [*obj.contradicted_by.all(), *obj.contradicts.all()] if obj.pk else []
+        return "; ".join(str(c) for c in found) or "None found."
+
+
+@admin.register(Contradiction)
+class ContradictionAdmin(DerivedAdmin):
+    """Derived from statements and uses by the contradiction rule."""
+
+    list_display = ["__str__", "agency"]
+    list_select_related = ["agency", "denial__speaker", "confirmation__speaker", "use__product"]
+    search_fields = ["agency__name"]
 
 
 @admin.register(Person)
@@ -251,46 +322,17 @@ class CitationAdmin(SpreadsheetImport, RecordAdmin):
     list_select_related = [
         "source",
         "speaker",
-        "agency",
-        "vendor",
-        "product",
+        *CITED_FIELDS,
         "use__agency",
         "use__product",
-        "incident",
-        "action",
-        "authority",
-        "person",
+        "statement__speaker",
+        "step__action",
     ]
     search_fields = ["quote", "claim", "source__title", "speaker__name"]
-    autocomplete_fields = [
-        "source",
-        "speaker",
-        "agency",
-        "vendor",
-        "product",
-        "use",
-        "incident",
-        "action",
-        "authority",
-        "person",
-    ]
+    autocomplete_fields = ["source", "speaker", *CITED_FIELDS]
     fieldsets = [
         (None, {"fields": ["source", "quote", "claim", "speaker"]}),
-        (
-            "The record it supports (choose exactly one)",
-            {
-                "fields": [
-                    "agency",
-                    "vendor",
-                    "product",
-                    "use",
-                    "incident",
-                    "action",
-                    "authority",
-                    "person",
-                ]
-            },
-        ),
+        ("The record it supports (choose exactly one)", {"fields": list(CITED_FIELDS)}),
     ]
 
     @admin.display(description="supports")
@@ -309,7 +351,7 @@ class CitationAdmin(SpreadsheetImport, RecordAdmin):
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(admin.ModelAdmin):
+class StatusChangeAdmin(DerivedAdmin):
     """Kept by the status rule, so read only: what changed, when, and what decided it."""
 
     list_display = ["agency", "from_status", "to_status", "recorded_at", "reported_on"]
@@ -317,12 +359,3 @@ class StatusChangeAdmin(admin.ModelAdmin):
     list_select_related = ["agency"]
     search_fields = ["agency__name", "summary"]
     date_hierarchy = "recorded_at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -23,6 +23,7 @@ ActionsFilters = filters.ACTIONS.schema
 CitationsFilters = filters.CITATIONS.schema
 VendorsFilters = filters.VENDORS.schema
 SourcesFilters = filters.SOURCES.schema
+StatementsFilters = filters.STATEMENTS.schema
 
 api = NinjaAPI(
     title="Facial recognition tracker API",
@@ -179,7 +180,23 @@ def list_actions(request, filters: Query[ActionsFilters]):
 
 @actions.get("/{slug}", response=schemas.ActionDetail)
 def get_action(request, slug: str):
-    return get_object_or_404(lists.action_list({}).prefetch_related(records.cited()), slug=slug)
+    action = get_object_or_404(records.action_page_queryset(), slug=slug)
+    action.shown_steps = records.with_deadlines(action.shown_steps)
+    return action
+
+
+statements = Router(tags=["statements"])
+
+
+@statements.get("", response=list[schemas.StatementOut])
+@paginate(Pages)
+def list_statements(request, filters: Query[StatementsFilters]):
+    return lists.statement_list(values_of(filters))
+
+
+@statements.get("/{int:pk}", response=schemas.StatementDetail)
+def get_statement(request, pk: int):
+    return get_object_or_404(records.statements_shown(), pk=pk)
 
 
 sources = Router(tags=["sources"])
@@ -215,6 +232,7 @@ ROUTERS = [
     ("uses", uses),
     ("incidents", incidents),
     ("actions", actions),
+    ("statements", statements),
     ("sources", sources),
     ("citations", citations),
 ]

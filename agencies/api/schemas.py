@@ -39,6 +39,7 @@ VendorOut = item_schema("VendorOut", columns.VENDOR, Linked)
 IncidentOut = item_schema("IncidentOut", columns.INCIDENT, Linked)
 ActionOut = item_schema("ActionOut", columns.ACTION, Linked)
 SourceOut = item_schema("SourceOut", columns.SOURCE, Linked)
+StatementOut = item_schema("StatementOut", columns.STATEMENT, Linked)
 
 
 class Cited(Schema):
@@ -110,7 +111,41 @@ class IncidentDetail(IncidentOut, Cited):
     citations: list[CitationOut]
 
 
+class StepOut(Cited):
+    kind: str = Field(description="opened, finding, recommendation, order, response, ...")
+    on: str = Field(description=f"When the step was taken. {columns.AT_PRECISION}")
+    finding: str = Field(description="For a finding: what was found.")
+    deadline: str | None = Field(description="For a recommendation or an order, if set.")
+    deadline_passed: bool = Field(description="Its deadline is over, no compliance reported.")
+    dates_inferred: bool = Field(description="A date or the deadline is worked out; see date_note.")
+    date_note: str
+    summary: str
+    citations: list[CitationOut]
+
+    @staticmethod
+    def resolve_on(obj) -> str:
+        return columns.precise(obj.occurred)
+
+    @staticmethod
+    def resolve_deadline(obj) -> str | None:
+        return columns.precise(obj.deadline)
+
+
 class ActionDetail(ActionOut, Cited):
+    steps: list[StepOut]
+    statements: list[int] = Field(description="The statements about it, by id: replies too.")
+    citations: list[CitationOut]
+
+    @staticmethod
+    def resolve_steps(obj) -> list:
+        return obj.shown_steps
+
+    @staticmethod
+    def resolve_statements(obj) -> list[int]:
+        return [statement.pk for statement in obj.replies]
+
+
+class StatementDetail(StatementOut, Cited):
     citations: list[CitationOut]
 
 

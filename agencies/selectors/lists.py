@@ -7,6 +7,7 @@ import datetime
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
     OuterRef,
     Q,
@@ -20,21 +21,25 @@ from .. import search
 from ..choices import (
     AgencySort,
     AgencyStatus,
+    Contradicted,
 )
 from ..models import (
-    CITED_FIELDS,
+    RECORD_NAMED_BY,
     Agency,
     Authority,
     Citation,
+    Contradiction,
     Incident,
+    Person,
     Product,
     RegulatoryAction,
     Source,
+    Statement,
     Use,
     Vendor,
 )
 from ..summaries import summaries
-from .records import acting_authorities, newest, public
+from .records import acting_authorities, newest, public, statements_shown
 
 
 def customer_count() -> Coalesce:
@@ -169,6 +174,42 @@ def action_list(filters: dict[str, str]) -> QuerySet[RegulatoryAction]:
     return actions.order_by(newest("opened_on"), "title", "pk")
 
 
+def statement_list(filters: dict[str, str]) -> QuerySet[Statement]:
+    """The public ledger of statements, newest said first; `contradicted` reads the derived
+    contradictions, either side of one."""
+    statements = changed_since(statements_shown(), filters)
+    if filters.get("stance"):
+        statements = statements.filter(stance=filters["stance"])
+    if filters.get("agency"):
+        slug = filters["agency"]
+        statements = statements.filter(
+            Q(agency__slug=slug) | Q(about_agency__slug=slug) | Q(about_use__agency__slug=slug)
+        )
+    if filters.get("speaker"):
+        statements = statements.filter(speaker__slug=filters["speaker"])
+    if filters.get("contradicted"):
+        shown = Contradiction.objects.shown()
+        flagged = Exists(shown.filter(denial=OuterRef("pk"))) | Exists(
+            shown.filter(confirmation=OuterRef("pk"))
+        )
+        wanted = filters["contradicted"] == Contradicted.YES
+        statements = statements.filter(flagged if wanted else ~flagged)
+    return statements.order_by(newest("said_on"), "pk")
+
+
+def statement_speakers() -> dict[str, list[tuple[str, str]]]:
+    """The ledger's choices: the agencies and the people with public statements, by name."""
+    said = Statement.objects.public()
+    agencies = Agency.objects.public().filter(
+        Exists(said.filter(Q(agency=OuterRef("pk")) | Q(about_agency=OuterRef("pk"))))
+    )
+    people = Person.objects.public().filter(Exists(said.filter(speaker=OuterRef("pk"))))
+    return {
+        "agency": list(agencies.order_by("name").values_list("slug", "name")),
+        "speaker": list(people.order_by("name").values_list("slug", "name")),
+    }
+
+
 def use_list(filters: dict[str, str]) -> QuerySet[Use]:
     uses = changed_since(Use.objects.public(), filters).select_related("agency", "product__vendor")
     if filters.get("agency"):
@@ -198,7 +239,7 @@ def source_list(filters: dict[str, str] | None = None) -> QuerySet[Source]:
 
 def citation_list(filters: dict[str, str]) -> QuerySet[Citation]:
     citations = changed_since(Citation.objects.public(), filters).select_related(
-        "source", "speaker", *CITED_FIELDS, "use__agency", "use__product", "product__vendor"
+        "source", "speaker", *RECORD_NAMED_BY
     )
     if filters.get("source"):
         citations = citations.filter(source__slug=filters["source"])

@@ -10,15 +10,19 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.utils import timezone
 
+from ..lifecycle import deadline_passed, in_order
 from ..models import (
     ActionAuthority,
+    ActionStep,
     Agency,
     Authority,
     Citation,
     Incident,
     Product,
     RegulatoryAction,
+    Statement,
     StatusChange,
     Use,
     Vendor,
@@ -68,7 +72,7 @@ def agency_detail_queryset(*, drafts: bool = False) -> QuerySet[Agency]:
             cited(),
             Prefetch("uses", queryset=Use.objects.public().select_related("product__vendor")),
             public("incidents", Incident),
-            public("actions", RegulatoryAction),
+            Prefetch("actions", queryset=RegulatoryAction.objects.public().with_steps()),
             public("children", Agency),
             Prefetch(
                 "status_changes", queryset=StatusChange.objects.order_by("-recorded_at", "-pk")
@@ -111,7 +115,8 @@ def vendor_detail_queryset(*, drafts: bool = False) -> QuerySet[Vendor]:
         cited(),
         Prefetch("products", queryset=Product.objects.public().prefetch_related(cited())),
         public("incidents", Incident),
-        public("actions", RegulatoryAction),
+        Prefetch("actions", queryset=RegulatoryAction.objects.public().with_steps()),
+        Prefetch("statements", queryset=statements_shown().order_by("said_on", "pk")),
     )
 
 
@@ -123,13 +128,50 @@ def incident_page_queryset(*, drafts: bool = False) -> QuerySet[Incident]:
 
 
 def action_page_queryset(*, drafts: bool = False) -> QuerySet[RegulatoryAction]:
-    """An action with its citations, authorities (with roles), agencies and vendors."""
+    """An action with its citations, authorities (with roles), agencies and vendors, its
+    steps and the statements about it, each with its citations."""
     return (
         shown(RegulatoryAction, drafts)
         .with_last_reported()
         .prefetch_related(
-            cited(), acting_authorities(), public("agencies", Agency), public("vendors", Vendor)
+            cited(),
+            acting_authorities(),
+            public("agencies", Agency),
+            public("vendors", Vendor),
+            Prefetch(
+                "steps",
+                queryset=ActionStep.objects.public().prefetch_related(cited()),
+                to_attr="shown_steps",
+            ),
+            Prefetch(
+                "statements",
+                queryset=statements_shown().order_by("said_on", "pk"),
+                to_attr="replies",
+            ),
         )
+    )
+
+
+STATEMENT_RELATIONS = (
+    "speaker",
+    "agency",
+    "vendor",
+    "authority",
+    "about_agency",
+    "about_use__agency",
+    "about_use__product",
+    "about_action",
+)
+
+
+def statements_shown(*, drafts: bool = False) -> QuerySet[Statement]:
+    """Statements as a page shows them: who said it and what about, its citations, and the
+    contradictions derived for it (each side public)."""
+    return (
+        shown(Statement, drafts)
+        .select_related(*STATEMENT_RELATIONS)
+        .with_contradictions()
+        .prefetch_related(cited())
     )
 
 
@@ -151,4 +193,23 @@ def actions_of(authority: Authority) -> QuerySet[ActionAuthority]:
         )
         .select_related("action")
         .order_by(F("action__opened_on").desc(nulls_last=True), "action__title", "pk")
+    )
+
+
+def with_deadlines(steps) -> list:
+    """An action's public steps in order, each marked deadline_passed (lifecycle rule), as of
+    today: a page shows a passed deadline the day after it passes, with no write."""
+    today = timezone.localdate()
+    ordered = in_order(steps)
+    for step in ordered:
+        step.deadline_passed = deadline_passed(step, ordered, today)
+    return ordered
+
+
+def statements_of(agency: Agency) -> QuerySet[Statement]:
+    """The public statements made on the agency's behalf or about it, oldest said first."""
+    return (
+        statements_shown()
+        .filter(Q(agency=agency) | Q(about_agency=agency) | Q(about_use__agency=agency))
+        .order_by("said_on", "pk")
     )

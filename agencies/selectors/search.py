@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 
 from .. import search
 from ..models import (
-    CITED_FIELDS,
+    RECORD_NAMED_BY,
     Agency,
     Authority,
     Citation,
@@ -45,9 +45,7 @@ def search_records(query: str, limit: int = 20) -> dict[str, list]:
     """Every kind of public record matching the query (agencies/search.py), by kind."""
     if not search.words(query):
         return {}
-    citations = Citation.objects.public().select_related(
-        "source", "speaker", *CITED_FIELDS, "use__agency", "use__product", "product__vendor"
-    )
+    citations = Citation.objects.public().select_related("source", "speaker", *RECORD_NAMED_BY)
     with search.joins_as_written():
         found = list(search.ranked(citations, query, "quote")[:limit])
     quoted = [citation for citation in found if citation.quote]

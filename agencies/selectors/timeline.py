@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from itertools import chain
 
 from django.db.models import (
+    Exists,
+    OuterRef,
+    Prefetch,
     Q,
     QuerySet,
 )
@@ -16,16 +19,19 @@ from django.db.models import (
 from ..choices import (
     ACTION_KIND_LABELS,
     INCIDENT_KIND_LABELS,
+    STANCE_LABELS,
     USE_STATUS_LABELS,
     DatePrecision,
     TimelineKind,
 )
 from ..dates import PreciseDate
 from ..models import (
+    ActionStep,
     Agency,
     Citation,
     Incident,
     RegulatoryAction,
+    Statement,
     Use,
     Vendor,
 )
@@ -107,7 +113,43 @@ def incident_event(incident: Incident) -> TimelineEvent:
     )
 
 
+def step_event(step: ActionStep, action: RegulatoryAction) -> TimelineEvent:
+    return TimelineEvent(
+        step.occurred,
+        TimelineKind.ACTION,
+        f"{step.title}: {action.title}",
+        links_to=step,
+        detail=step.summary or ACTION_KIND_LABELS[action.kind],
+        record=("step", step.pk),
+        key=f"action-{action.pk}-step-{step.pk}",
+        first_published=step.published_at,
+        # Its title names the action: retitling the action corrects the event too.
+        revised=max(step.updated_at, action.updated_at),
+    )
+
+
+def step_events(action: RegulatoryAction) -> list[TimelineEvent]:
+    """One event per public step of the action (prefetched by with_steps)."""
+    return [step_event(step, action) for step in action.shown_steps]
+
+
+def said_event(statement: Statement) -> TimelineEvent:
+    """A statement on the record, dated when it was said."""
+    return TimelineEvent(
+        statement.said,
+        TimelineKind.STATEMENT,
+        f"{statement.speaker_name}: {STANCE_LABELS[statement.stance].lower()}",
+        links_to=statement,
+        detail=statement.summary,
+        record=("statement", statement.pk),
+        **revision(statement, f"said-{statement.pk}"),
+    )
+
+
 def action_events(action: RegulatoryAction) -> list[TimelineEvent]:
+    """An action's steps when it has public ones; else its opening and its closing."""
+    if getattr(action, "shown_steps", None):
+        return step_events(action)
     record = ("action", action.pk)
     events = [
         TimelineEvent(
@@ -194,9 +236,17 @@ def records_of(field_name: str, records: Iterable) -> Q:
     return Q(**{f"{field_name}__in": [record.pk for record in records]})
 
 
-def agency_timeline(agency: Agency) -> list[TimelineEvent]:
-    """Every event of the agency's timeline, without citations: see attach_citations()."""
+def quoted_elsewhere(citations: Iterable[Citation], statements: Iterable[Statement]):
+    """The quotes given as their own statements leave the quotes list: one event each."""
+    recorded = {(c.speaker_id, c.quote) for s in statements for c in s.citations.all()}
+    return [c for c in citations if (c.speaker_id, c.quote) not in recorded]
+
+
+def agency_timeline(agency: Agency, statements: Iterable[Statement] = ()) -> list[TimelineEvent]:
+    """Every event of the agency's timeline, without citations: see attach_citations().
+    `statements` are the statements by or about it (with their citations prefetched)."""
     uses = agency.uses.all()
+    statements = list(statements)
     return list(
         chain(
             chain.from_iterable(
@@ -204,12 +254,16 @@ def agency_timeline(agency: Agency) -> list[TimelineEvent]:
             ),
             (incident_event(incident) for incident in agency.incidents.all()),
             chain.from_iterable(action_events(action) for action in agency.actions.all()),
+            (said_event(statement) for statement in statements),
             statement_events(
-                spoken_citations(
-                    Q(agency=agency)
-                    | records_of("use", uses)
-                    | records_of("incident", agency.incidents.all())
-                    | records_of("action", agency.actions.all())
+                quoted_elsewhere(
+                    spoken_citations(
+                        Q(agency=agency)
+                        | records_of("use", uses)
+                        | records_of("incident", agency.incidents.all())
+                        | records_of("action", agency.actions.all())
+                    ),
+                    statements,
                 )
             ),
         )
@@ -222,11 +276,15 @@ def vendor_timeline(vendor: Vendor) -> list[TimelineEvent]:
         chain(
             (incident_event(incident) for incident in vendor.incidents.all()),
             chain.from_iterable(action_events(action) for action in vendor.actions.all()),
+            (said_event(statement) for statement in vendor.statements.all()),
             statement_events(
-                spoken_citations(
-                    Q(vendor=vendor)
-                    | records_of("incident", vendor.incidents.all())
-                    | records_of("action", vendor.actions.all())
+                quoted_elsewhere(
+                    spoken_citations(
+                        Q(vendor=vendor)
+                        | records_of("incident", vendor.incidents.all())
+                        | records_of("action", vendor.actions.all())
+                    ),
+                    vendor.statements.all(),
                 )
             ),
         )
@@ -301,8 +359,19 @@ def latest_events(limit: int = 8) -> list[TimelineEvent]:
         limit,
         {"occurred_on": {}, "disclosed_on": {"occurred_on": None}},
     )
+    # An action with steps is told by its steps; one without, by its opening and closing.
+    steps = ActionStep.objects.public()
     actions = newest_each(
-        RegulatoryAction.objects.public(), limit, {"opened_on": {}, "closed_on": {}}
+        RegulatoryAction.objects.public().filter(~Exists(steps.filter(action=OuterRef("pk")))),
+        limit,
+        {"opened_on": {}, "closed_on": {}},
+    )
+    newest_steps = steps.select_related("action").order_by("-occurred_on", "-pk")[:limit]
+    said = list(
+        Statement.objects.public()
+        .select_related("speaker", "agency", "vendor", "authority")
+        .prefetch_related(Prefetch("citations", queryset=Citation.objects.of_public_record()))
+        .order_by("-said_on", "-pk")[:limit]
     )
     events = list(
         chain(
@@ -311,7 +380,9 @@ def latest_events(limit: int = 8) -> list[TimelineEvent]:
             ),
             (incident_event(incident) for incident in incidents),
             chain.from_iterable(action_events(action) for action in actions),
-            statement_events(latest_statements(limit)),
+            (step_event(step, step.action) for step in newest_steps),
+            (said_event(statement) for statement in said),
+            statement_events(quoted_elsewhere(latest_statements(limit), said)),
         )
     )
     return newest_dated(events, limit)

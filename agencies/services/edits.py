@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import ActionAuthority, Citation, Product
-from .statuses import agencies_touched_by, refresh_statuses
+from ..models import ActionAuthority, ActionStep, Citation, Product
+from .statuses import Touched, refresh_statuses, touched_by
 
 
 def owner_of(record):
@@ -23,19 +23,21 @@ def owner_of(record):
         return record.action
     if isinstance(record, Product):
         return record.vendor
+    if isinstance(record, ActionStep):
+        return record.action
     return None
 
 
 @transaction.atomic
-def record_edited(*, records: Iterable, touched_before: set[int]) -> int:
-    """After records were saved (or deleted: pass none), derive again the status of every
-    agency they touched before or touch now, and mark changed the records they are facts of;
-    returns how many agencies."""
-    touched = set(touched_before)
+def record_edited(*, records: Iterable, touched_before: Touched) -> int:
+    """After records were saved (or deleted: pass none), derive again the state of every
+    action and agency they touched before or touch now, and mark changed the records they are
+    facts of; returns how many agencies."""
+    touched = touched_before
     now = timezone.now()
     for record in records:
-        touched |= agencies_touched_by(record)
+        touched |= touched_by(record)
         owner = owner_of(record)
         if owner is not None and hasattr(owner, "updated_at"):
             type(owner).objects.filter(pk=owner.pk).update(updated_at=now)
-    return refresh_statuses(agency_ids=touched)
+    return refresh_statuses(agency_ids=touched.agencies, action_ids=touched.actions)

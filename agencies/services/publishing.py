@@ -13,7 +13,7 @@ from django.db import transaction
 
 from ..choices import Publication
 from ..models import CITATION_FIELD_OF, CITED_FIELDS, Citation, Publishable, Source
-from .statuses import agencies_touched_by, refresh_statuses
+from .statuses import Touched, refresh_statuses, touched_by
 
 NEEDS_SOURCE = (
     "add a citation of a published source, with the exact quote that supports it, then publish"
@@ -94,7 +94,7 @@ class Outcome:
 def publish(*, records: Iterable[Publishable]) -> Outcome:
     """Publish each draft given that may be public; name each that may not and why."""
     outcome = Outcome()
-    touched: set[int] = set()
+    touched = Touched()
     for record in records:
         if record.is_published:
             continue
@@ -104,8 +104,8 @@ def publish(*, records: Iterable[Publishable]) -> Outcome:
         record.publication = Publication.PUBLISHED
         record.save()  # one by one, so each change is in the record's history
         outcome.done.append(record)
-        touched |= agencies_touched_by(record)
-    refresh_statuses(agency_ids=touched)
+        touched |= touched_by(record)
+    refresh_statuses(agency_ids=touched.agencies, action_ids=touched.actions)
     return outcome
 
 
@@ -114,18 +114,18 @@ def withdraw(*, records: Iterable[Publishable]) -> Outcome:
     """Return each published record given to draft, unless it is a source that is the only
     published support of a public fact."""
     outcome = Outcome()
-    touched: set[int] = set()
+    touched = Touched()
     for record in records:
         if not record.is_published:
             continue
         if isinstance(record, Source) and (reason := withdrawal_refusal(record)):
             outcome.refused.append(reason)
             continue
-        touched |= agencies_touched_by(record)
+        touched |= touched_by(record)
         record.publication = Publication.DRAFT
         record.save()
         outcome.done.append(record)
-    refresh_statuses(agency_ids=touched)
+    refresh_statuses(agency_ids=touched.agencies, action_ids=touched.actions)
     return outcome
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from ..choices import AgencyStatus
 from ..invalidation import record_changed
 from ..models import PUBLISHABLE_MODELS, RECORD_MODELS, Agency
-from .statuses import store_statuses
+from .statuses import derive_everything
 
 SEED_FIXTURES = (
     "sources",
@@ -23,6 +23,8 @@ SEED_FIXTURES = (
     "uses",
     "incidents",
     "actions",
+    "statements",
+    "steps",
     "citations",
 )
 
@@ -52,7 +54,7 @@ def load_seed_data(*, force: bool = False) -> bool:
     Agency.objects.update(changed_at=loaded_at)
     # Every status starts from "no known use", so its first derivation is kept as a change.
     Agency.objects.update(status=AgencyStatus.NO_KNOWN_USE, status_summary="")
-    store_statuses(Agency.objects.all(), recorded_at=loaded_at)
+    derive_everything(recorded_at=loaded_at)
     # Fixtures load without signals, so each record's history starts here, as its first version.
     for model in RECORD_MODELS:
         model.history.bulk_history_create(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -12,17 +13,21 @@ from ..choices import DatePrecision
 from ..dates import PreciseDate
 from ..invalidation import record_changed
 from ..models import (
+    ActionStep,
     Agency,
     Citation,
     Incident,
     Product,
     RegulatoryAction,
     Source,
+    Statement,
     StatusChange,
     Use,
     Vendor,
 )
 from ..status import derive_status
+from .actions import actions_touched_by, store_action_states
+from .statements import store_contradictions
 
 BATCH = 1000
 
@@ -35,6 +40,10 @@ PATH_FROM_AGENCY = {
     Vendor: "uses__product__vendor",
     RegulatoryAction: "actions",
     Incident: "incidents",
+    # What the agency said: its replies to actions show in its status, its denials may be
+    # contradicted. A step changes the summary of the actions about it.
+    Statement: "statements",
+    ActionStep: "actions__steps",
 }
 
 
@@ -61,6 +70,29 @@ def agencies_touched_by(record) -> set[int]:
     return found
 
 
+@dataclass(frozen=True)
+class Touched:
+    """What a record's write may change the derived state of: agencies and actions, by pk."""
+
+    agencies: frozenset[int] = frozenset()
+    actions: frozenset[int] = frozenset()
+
+    def __or__(self, other: Touched) -> Touched:
+        return Touched(self.agencies | other.agencies, self.actions | other.actions)
+
+    @classmethod
+    def union(cls, touched: Iterable[Touched]) -> Touched:
+        result = cls()
+        for each in touched:
+            result |= each
+        return result
+
+
+def touched_by(record) -> Touched:
+    """The agencies and actions whose derived state may follow this record as stored now."""
+    return Touched(frozenset(agencies_touched_by(record)), frozenset(actions_touched_by(record)))
+
+
 def last_reported(use) -> PreciseDate | None:
     """The date of the newest published source behind a use (prefetched by for_status)."""
     dates = [c.source.published for c in use.published_citations if c.source.published]
@@ -83,7 +115,7 @@ def store_statuses(agencies: QuerySet[Agency], *, recorded_at=None) -> int:
     recorded_at = recorded_at or timezone.now()
     batch, changes = [], []
     for agency in agencies.for_status().iterator(chunk_size=BATCH):
-        derived = derive_status(agency.uses.all(), agency.actions.all())
+        derived = derive_status(agency.uses.all(), agency.actions.all(), agency.pk)
         use = derived.deciding_use
         reported = last_reported(use) if use else None
         if derived.status != agency.status:
@@ -111,20 +143,34 @@ def store_statuses(agencies: QuerySet[Agency], *, recorded_at=None) -> int:
 
 
 @transaction.atomic
-def refresh_statuses(*, agency_ids: Iterable[int], changed: bool = True) -> int:
-    """Derive again the status of the agencies named, and invalidate what shows them. With
-    `changed`, a fact about each of them changed: their `changed_at` moves to now."""
+def refresh_statuses(
+    *, agency_ids: Iterable[int], action_ids: Iterable[int] = (), changed: bool = True
+) -> int:
+    """Derive again the state of the actions named (from their steps), then the status and
+    the contradictions of the agencies named, and invalidate what shows them. With `changed`,
+    a fact about each agency changed: its `changed_at` moves to now. Returns how many
+    agencies."""
     ids = set(agency_ids)
+    store_action_states(action_ids)
     if ids and changed:
         Agency.objects.filter(pk__in=ids).update(changed_at=timezone.now())
     count = store_statuses(Agency.objects.filter(pk__in=ids)) if ids else 0
+    store_contradictions(ids)
     record_changed()
+    return count
+
+
+def derive_everything(*, recorded_at=None) -> int:
+    """Every action's state, every agency's status and contradictions, afresh."""
+    store_action_states(RegulatoryAction.objects.values_list("pk", flat=True))
+    count = store_statuses(Agency.objects.all(), recorded_at=recorded_at)
+    store_contradictions(Agency.objects.values_list("pk", flat=True))
     return count
 
 
 @transaction.atomic
 def refresh_all_statuses() -> int:
-    """Derive every agency's status afresh (manage.py refresh_statuses); returns how many."""
-    count = store_statuses(Agency.objects.all())
+    """Derive everything afresh (manage.py refresh_statuses); returns how many agencies."""
+    count = derive_everything()
     record_changed()
     return count

@@ -239,6 +239,7 @@ EXTRA_PEOPLE = {
 # an organisation or a document (the citation then has no speaker). An unknown string stops the
 # build, so no speaker is dropped unseen.
 SPEAKER_STRINGS = {
+    "James Ramer, Chief of Police, Toronto Police Service": "James Ramer",
     "Meaghan Gray, TPS spokesperson": "Meaghan Gray",
     "Sgt. Joe Cardi, Peel spokesperson": "Joe Cardi",
     "Michael Nunn, CPS spokesman": "Michael Nunn",
@@ -551,6 +552,7 @@ NEW_AUTHORITIES = OrderedDict(
 # Each research step's action (its "action" text) -> (action key or existing pk, kind to record,
 # or None to keep the research kind). Steps of one action, kind and date are merged into one
 # step with a citation of each source.
+TORONTO_REVIEW = "Toronto Police Service full review of its use of Clearview AI"
 STEP_ACTIONS = {
     "OPC investigation of the RCMP's use of Clearview AI (Privacy Act)": ("opc-rcmp", None),
     "OPC special report to Parliament: RCMP's use of Clearview AI": ("opc-rcmp", None),
@@ -564,6 +566,7 @@ STEP_ACTIONS = {
     ),
     "Final FPT privacy guidance on facial recognition for police agencies": ("fpt-guidance", None),
     "Joint investigation of Clearview AI": (1, None),
+    TORONTO_REVIEW: (6, None),
     "Clearview ceases offering its services in Canada; RCMP contract suspended": (1, None),
     "Clearview ceases offering its services in Canada": (1, None),
     "Joint investigation findings (PIPEDA Findings #2021-001)": (1, None),
@@ -596,6 +599,7 @@ ORDER_ACTIONS = ("bc-order", "ab-order", "qc-order")
 # A finding in a few words, as a step's title shows it ("Finding: …"); the research's finding
 # texts carry notes. Keyed by (action key, date).
 FINDINGS = {
+    (6, "2022-02-28"): "Clearview AI used in 84 investigations without approval",
     ("opc-rcmp", "2021-06-10"): "Privacy Act contravened: the RCMP collected personal "
     "information through Clearview AI, which had collected it unlawfully",
     (1, "2021-02-03"): "PIPEDA and the Quebec, B.C. and Alberta private-sector privacy laws "
@@ -701,10 +705,48 @@ EXTRA_STATEMENT_CITATIONS = {
 # the Alberta commissioner about the joint investigation, and are recorded as one.
 STEPS_AS_STATEMENTS = {"oipc-ab-2021-02-03-statement"}
 
+# What became of Toronto's review (seed action 6): the Ontario notes give its results, before
+# the police board on 28 Feb 2022, from the Toronto Star of that day (both quotes checked again
+# against the stored copy). Recorded as the review's finding; no source says it closed.
+EXTRA_RESEARCH_STEPS = [
+    {
+        "action": TORONTO_REVIEW,
+        "kind": "finding",
+        "occurred_on": "2022-02-28",
+        "precision": "day",
+        "date_how": "the police board received the review's results at its meeting of Monday "
+        "28 Feb 2022 (Toronto Star of that date)",
+        "deadline": None,
+        "source_key": "thestar-2022-02-28-144-officers",
+        "quote": "Clearview AI was used in 84 probes between October 2019 and February 2020, when "
+        "Toronto police slammed the brakes on its use.",
+        "speaker": None,
+        "claim": "The board received the results of the internal review launched in 2020; the "
+        "tool was used in 84 investigations.",
+    },
+    {
+        "action": TORONTO_REVIEW,
+        "kind": "finding",
+        "occurred_on": "2022-02-28",
+        "precision": "day",
+        "date_how": "the chief's report was before the board on 28 Feb 2022",
+        "deadline": None,
+        "source_key": "thestar-2022-02-28-144-officers",
+        "quote": "The use of technology without first gaining approval from (senior Toronto "
+        "police leadership) exposed a gap in TPS procedures governing the use of emerging "
+        "technologies",
+        "speaker": "James Ramer, Chief of Police, Toronto Police Service",
+        # (The trailing comma inside the Star's quotation marks is left out of the quote.)
+        "claim": "Chief James Ramer's report on the review acknowledges the gap in procedures.",
+    },
+]
+
 # Statements that answer a regulatory action (about_action): (speaking for, said on, stance or
 # None for any, source key or None for any) -> action key or existing pk. Clearview's words to
 # PYMNTS on "the Dec 2021 orders" answer three actions at once and are left without one.
 ABOUT_ACTION = [
+    # The chief's report accepting the review's results answers the review.
+    ("Toronto Police Service", "2022-02-28", "accepts_finding", None, 6),
     ("Royal Canadian Mounted Police", "2021-06-10", None, None, "opc-rcmp"),
     ("Royal Canadian Mounted Police", "2022-05-09", "disputes_finding", None, "opc-rcmp"),
     (CLEARVIEW, "2020-02-21", None, None, 1),
@@ -1557,7 +1599,7 @@ def main() -> None:
 
     # --- Authorities and actions --------------------------------------------------------------
     authority_pk = {r["fields"]["name"]: r["pk"] for r in authorities.of_model()}
-    action_pk: dict = {1: 1}
+    action_pk: dict = {1: 1, 6: 6}  # the seed's joint investigation and Toronto's review
     first_step_source: dict = {}
     for key, spec in NEW_ACTIONS.items():
         pk = actions.add(
@@ -1583,7 +1625,7 @@ def main() -> None:
     grouped: OrderedDict[tuple, list[dict]] = OrderedDict()
     order_announcement = []
     converted_statements = []
-    for entry in research["rcmp_regulators"]["steps"]:
+    for entry in [*research["rcmp_regulators"]["steps"], *EXTRA_RESEARCH_STEPS]:
         if entry["action"] not in STEP_ACTIONS:
             fail(f"research step action not mapped: {entry['action']!r}")
         target, kind = STEP_ACTIONS[entry["action"]]
@@ -1649,6 +1691,17 @@ def main() -> None:
                 speaker_of(e.get("speaker"), e["source_key"]),
             )
             first_step_source.setdefault(target, e)
+    # A new action is dated by its first step, the earliest the sources date it (its "opened"
+    # step, where it has one, says the same).
+    for key in NEW_ACTIONS:
+        dated = sorted(
+            (r["fields"]["occurred_on"], r["fields"]["occurred_on_precision"])
+            for r in steps.of_model()
+            if r["fields"]["action"] == action_pk[key]
+        )
+        if dated:
+            fields = actions.get(action_pk[key])["fields"]
+            fields["opened_on"], fields["opened_on_precision"] = dated[0]
     for key_tuple, extra in EXTRA_STEP_CITATIONS.items():
         for source_key, quote, claim in extra:
             cite("step", step_pk[key_tuple], source_key, quote, claim)

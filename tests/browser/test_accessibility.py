@@ -26,6 +26,9 @@ PAGES = {
     "/sources/ctv-2020-02-26-clearview-breach/": None,
     "/incidents/": None,
     "/actions/": None,
+    "/actions/joint-investigation-into-clearview-ai/": "action-steps",
+    "/statements/": "statements",
+    "/statements/?contradicted=yes": None,
     "/data/": "data",
     "/changes/": "changes",
     "/agencies/toronto-police-service/history/": None,
@@ -59,7 +62,7 @@ def test_pages_after_htmx_swaps_have_no_axe_violations(seeded_live, page, axe):
     page.goto(f"{seeded_live}/agencies/")
     with page.expect_response(is_htmx_response("status=ended")):
         page.locator("#filter-status").select_option("ended")
-    expect(page.locator("#results-heading")).to_have_text("2 agencies")
+    expect(page.locator("#results-heading")).to_have_text("13 agencies")
     assert_no_violations(axe, page, "/agencies/ after filtering by status")
 
     page.goto(f"{seeded_live}/agencies/toronto-police-service/")
@@ -104,7 +107,7 @@ def test_keyboard_filtering_keeps_focus_on_the_control(seeded_live, page):
     expect(status).to_be_focused()
 
     # The options in the rule's order: "" (any), confirmed, testing, ended, reported.
-    for value, count in (("confirmed", "1 agency"), ("testing", "1 agency")):
+    for value, count in (("confirmed", "2 agencies"), ("testing", "4 agencies")):
         with page.expect_response(is_htmx_response(f"status={value}")):
             page.keyboard.press("ArrowDown")
         expect(page.locator("#results-heading")).to_have_text(count)

@@ -12,13 +12,13 @@ from .conftest import TIMEOUT_MS, watch_for_errors
 
 pytestmark = pytest.mark.browser
 
-AGENCY_NAME = "York Regional Police"
-AGENCY_SLUG = "york-regional-police"
+AGENCY_NAME = "Kingston Police"
+AGENCY_SLUG = "kingston-police"
 SOURCE_TITLE = (
     "Company behind controversial facial recognition software used by Toronto police "
     "suffers data breach"
 )
-QUOTE = "York Regional Police confirmed that officers had tried the software in a pilot."
+QUOTE = "Kingston Police confirmed that officers had tried the software in a pilot."
 RESULT_LINKS = "#results table.records tbody th[scope=row] a"
 
 
@@ -177,9 +177,7 @@ def test_editor_drafts_publisher_publishes_visitor_sees(seeded_live, browser, ne
     publisher.get_by_label("Action:").select_option(label="Publish the selected records")
     publisher.get_by_role("button", name="Go").click()
 
-    expect(publisher.locator("ul.messagelist .success")).to_have_text(
-        "Published: York Regional Police."
-    )
+    expect(publisher.locator("ul.messagelist .success")).to_have_text("Published: Kingston Police.")
     expect(publisher.locator("ul.messagelist .error")).to_have_count(0)
     # Back on the drafts it came from, where it no longer is; it is among the published ones.
     expect(publisher).to_have_url(re.compile(r"[?&]publication__exact=draft(&|$)"))
@@ -209,4 +207,4 @@ def test_editor_drafts_publisher_publishes_visitor_sees(seeded_live, browser, ne
     citations.locator("summary").click()
     expect(quote).to_be_visible()
     expect(citations.get_by_role("link", name=re.compile(re.escape(SOURCE_TITLE)))).to_be_visible()
-    screenshot(visitor, "agency-york-after-publish")
+    screenshot(visitor, "agency-kingston-after-publish")
