@@ -180,6 +180,13 @@ ACTION = (
         "last_reported",
         "The date of its newest published source: an open action is known open as of then.",
     ),
+    Column(
+        "latest_step",
+        lambda a: a.latest_step_kind,
+        "Its latest public step, when steps are recorded: opened, finding, order, ...",
+        type=str | None,
+    ),
+    date_column("latest_step_on", "latest_step_date", "The date of its latest step."),
     UPDATED,
 )
 SOURCE = (

@@ -96,11 +96,12 @@ class PreciseDateAccessor:
         return PreciseDate(value, getattr(instance, self.precision_field) or DatePrecision.DAY)
 
 
-def date_range(start: PreciseDate | None, end: PreciseDate | None) -> str:
+def date_range(start: PreciseDate | None, end: PreciseDate | None, *, over: bool = False) -> str:
+    """A period in words; `over` says it is known to have ended, on a date not recorded."""
     if start and end:
         return f"{start} – {end}"
     if start:
-        return f"from {start}, no end recorded"
+        return f"from {start}, end date not known" if over else f"from {start}, no end recorded"
     if end:
         return f"until {end}"
     return "dates not known"

@@ -1,7 +1,8 @@
 """The life cycle of a regulatory action, read from its dated steps. Nobody types an action's
 state once it has steps; services/actions.py stores what this derives.
 
-- The latest step is the one dated last (on the same date, the later kind in StepKind's order).
+- The latest step is the one dated last (on the same date, the later kind in StepKind's order),
+  a response aside: a reply does not move an action on, it answers the step before it.
 - An action is closed when its latest step closes it, open otherwise.
 - A deadline has passed without compliance when its day is over and no compliance step is
   recorded on or after the step that set it.
@@ -38,7 +39,8 @@ def in_order(steps: Iterable) -> list:
 
 
 def latest_step(steps: Iterable):
-    ordered = in_order(steps)
+    """The step an action is known by: the last in order, responses aside."""
+    ordered = [step for step in in_order(steps) if step.kind != StepKind.RESPONSE]
     return ordered[-1] if ordered else None
 
 
@@ -70,7 +72,7 @@ def summary_phrase(steps: Iterable, replies: Iterable) -> str | None:
     newest reply to it (a statement disputing or accepting a finding, made on or after it),
     then its latest step other than a response when that is not the finding itself."""
     steps = list(steps)
-    latest = latest_step(step for step in steps if step.kind != StepKind.RESPONSE)
+    latest = latest_step(steps)
     finding = latest_step(step for step in steps if step.kind == StepKind.FINDING)
     if latest is None:
         return None

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from . import choices
 from .dates import PreciseDateAccessor, date_range, truncate
+from .lifecycle import KIND_ORDER
 from .places import COUNTRY_CODE, SUBDIVISION_CODE, place_name
 
 country_code = RegexValidator(COUNTRY_CODE, "Use a two-letter ISO 3166-1 code, such as CA or US.")
@@ -236,21 +237,41 @@ class ActionQuerySet(PublishableQuerySet):
 
     def with_last_reported(self) -> ActionQuerySet:
         """Annotates last_reported_on (and its precision): the date of the newest published
-        source that cites the action or one of its steps, what "open as of" means. Two
-        subqueries."""
+        source that cites the action itself, what "open as of" means; and its latest public
+        step (latest_step_kind, _on, _on_precision, _finding), in the life cycle's order, what
+        an action with steps is known by instead. Six subqueries, one row each."""
         newest = (
-            Citation.objects.filter(
-                Q(action=OuterRef("pk")) | Q(step__action=OuterRef("pk")),
-                source__publication=PUBLISHED,
-            )
+            Citation.objects.supporting(RegulatoryAction, OuterRef("pk"))
             .exclude(source__published_on=None)
             .order_by("-source__published_on")
+        )
+        # The step it is known by, as lifecycle.latest_step() picks it: responses aside.
+        latest = (
+            ActionStep.objects.public()
+            .exclude(kind=choices.StepKind.RESPONSE)
+            .filter(action=OuterRef("pk"))
+            .order_by(
+                "-occurred_on",
+                models.Case(
+                    *(models.When(kind=kind, then=rank) for kind, rank in KIND_ORDER.items())
+                ).desc(),
+                "-pk",
+            )
         )
         return self.annotate(
             last_reported_on=models.Subquery(newest.values("source__published_on")[:1]),
             last_reported_on_precision=models.Subquery(
                 newest.values("source__published_on_precision")[:1]
             ),
+            **{
+                f"latest_step_{name}": models.Subquery(latest.values(field)[:1])
+                for name, field in (
+                    ("kind", "kind"),
+                    ("on", "occurred_on"),
+                    ("on_precision", "occurred_on_precision"),
+                    ("finding", "finding"),
+                )
+            },
         )
 
 
@@ -587,7 +608,7 @@ class Use(Publishable):
 
     @property
     def period(self) -> str:
-        return date_range(self.started, self.ended)
+        return date_range(self.started, self.ended, over=self.has_ended)
 
     @property
     def has_ended(self) -> bool:
@@ -727,8 +748,10 @@ class RegulatoryAction(Publishable):
 
     opened = PreciseDateAccessor("opened_on")
     closed = PreciseDateAccessor("closed_on")
-    # Annotated by with_last_reported(): the newest published source about the action.
+    # Annotated by with_last_reported(): the newest published source about the action, and
+    # the date of its latest step.
     last_reported = PreciseDateAccessor("last_reported_on")
+    latest_step_date = PreciseDateAccessor("latest_step_on")
 
     objects = ActionQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[agencies, vendors])
@@ -778,6 +801,11 @@ class RegulatoryAction(Publishable):
 
     def get_absolute_url(self) -> str:
         return reverse("agencies:action_detail", args=[self.slug])
+
+    @property
+    def latest_step_label(self) -> str:
+        """Its latest step's kind, as a page names it (annotated by with_last_reported)."""
+        return choices.STEP_KIND_LABELS.get(getattr(self, "latest_step_kind", None) or "", "")
 
 
 class ActionAuthority(models.Model):

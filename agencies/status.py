@@ -42,7 +42,7 @@ from .choices import (
     UseStatus,
 )
 from .dates import date_range
-from .lifecycle import summary_phrase
+from .lifecycle import latest_step, step_phrase, summary_phrase
 
 # (status it gives, test on one use), in order of precedence.
 USE_RULES = (
@@ -80,7 +80,7 @@ def describe_use(use) -> str:
         label = "Trial or testing" if use.status == UseStatus.TRIAL else "Confirmed use"
     if use.authorisation == Authorisation.UNAUTHORISED:
         label += " (not authorised)"
-    return f"{label}, {date_range(use.started, use.ended)}"
+    return f"{label}, {date_range(use.started, use.ended, over=use.has_ended)}"
 
 
 def latest_first(uses: Iterable) -> list:
@@ -134,6 +134,9 @@ def derive_status(uses: Iterable, actions: Iterable, agency_id: int | None = Non
             parts.append(phrase)
         when = f", {action.opened}" if action.opened else ""
         state = ACTION_STATE_LABELS[action.state].lower()
+        latest = latest_step(getattr(action, "shown_steps", ()))
+        if latest is not None:  # known by its latest step, as its page says
+            when = f"; latest step: {step_phrase(latest)}"
         reasons.append(f"{ACTION_KIND_LABELS[action.kind]}: {action.title} ({state}{when})")
     return DerivedStatus(
         status=status, summary="; ".join(parts), reasons=reasons, deciding_use=deciding_use

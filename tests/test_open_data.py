@@ -41,11 +41,13 @@ def test_a_csv_honours_the_list_filters(client, seeded):
         client,
         "/agencies/export.csv?status=ended&subdivision=CA-ON&kind=regional_police&sort=-name",
     )
-    # Ontario's regional services whose use ended, Z to A (Durham's test has no end recorded).
+    # Ontario's regional services whose use ended, Z to A.
     assert [row["name"] for row in rows] == [
         "Waterloo Regional Police Service",
         "Peel Regional Police",
+        "Niagara Regional Police Service",
         "Halton Regional Police Service",
+        "Durham Regional Police Service",
     ]
     assert rows[1]["permalink"] == "http://testserver/agencies/peel-regional-police/"
     rows = csv_rows(client, "/actions/export.csv?state=open")
@@ -110,7 +112,9 @@ def test_the_api_takes_the_pages_filters_and_pages_stably(client, seeded):
         "/api/v1/agencies", {"status": "ended", "subdivision": "CA-ON", "kind": "regional_police"}
     ).json()
     assert [item["slug"] for item in body["items"]] == [
+        "durham-regional-police-service",
         "halton-regional-police-service",
+        "niagara-regional-police-service",
         "peel-regional-police",
         "waterloo-regional-police-service",
     ]

@@ -116,7 +116,7 @@ def test_halton_status_from_the_seed_data(seeded):
     halton = Agency.objects.get(slug="halton-regional-police-service")
     # Its chief said it would not use the tool again: ended, on a date no source gives.
     assert halton.status == AgencyStatus.ENDED
-    assert halton.status_summary == "Ended, from Oct 2019, no end recorded"
+    assert halton.status_summary == "Ended, from Oct 2019, end date not known"
 
 
 def test_an_undated_action_sorts_after_dated_ones():

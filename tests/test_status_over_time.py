@@ -16,68 +16,68 @@ from . import factories as f
 pytestmark = pytest.mark.django_db
 
 # A service whose test has no end recorded: its status is "Trial or testing" until one is.
-DURHAM = "durham-regional-police-service"
+CORNWALL = "cornwall-police-service"
 
 
-def end_durhams_use(reported: datetime.date) -> Use:
-    use = Use.objects.get(agency__slug=DURHAM)
+def end_cornwalls_use(reported: datetime.date) -> Use:
+    use = Use.objects.get(agency__slug=CORNWALL)
     f.make_citation(use=use, source=f.make_source(published_on=reported), quote="It ended.")
     use.ended_on = datetime.date(2020, 2, 14)
     return f.edited(use)
 
 
 def test_the_seed_keeps_each_first_derivation_as_a_change(seeded):
-    durham = Agency.objects.get(slug=DURHAM)
-    (first,) = durham.status_changes.all()
+    cornwall = Agency.objects.get(slug=CORNWALL)
+    (first,) = cornwall.status_changes.all()
     assert (first.from_status, first.to_status) == (AgencyStatus.NO_KNOWN_USE, AgencyStatus.TESTING)
-    assert first.use == durham.uses.get()
-    assert str(first.reported) == str(durham.status_reported)
+    assert first.use == cornwall.uses.get()
+    assert str(first.reported) == str(cornwall.status_reported)
 
 
 def test_a_change_of_status_is_kept_with_what_decided_it(seeded):
     before = StatusChange.objects.count()
-    use = end_durhams_use(datetime.date(2020, 3, 1))
-    durham = Agency.objects.get(slug=DURHAM)
-    assert durham.status == AgencyStatus.ENDED
+    use = end_cornwalls_use(datetime.date(2031, 3, 1))
+    cornwall = Agency.objects.get(slug=CORNWALL)
+    assert cornwall.status == AgencyStatus.ENDED
     assert StatusChange.objects.count() == before + 1
-    change = durham.status_changes.first()
+    change = cornwall.status_changes.first()
     assert (change.from_status, change.to_status) == (AgencyStatus.TESTING, AgencyStatus.ENDED)
     assert change.use == use and change.fact_public_at == use.published_at
-    assert change.reported.value == datetime.date(2020, 3, 1)
-    assert durham.status_reported.value == datetime.date(2020, 3, 1)
+    assert change.reported.value == datetime.date(2031, 3, 1)
+    assert cornwall.status_reported.value == datetime.date(2031, 3, 1)
     # Deriving again with nothing changed keeps no new change.
-    f.edited(durham)
+    f.edited(cornwall)
     assert StatusChange.objects.count() == before + 1
 
 
 def test_the_change_is_shown_on_the_page_in_changes_the_feed_the_api_and_the_csv(client, seeded):
-    end_durhams_use(datetime.date(2020, 3, 1))
-    page = client.get(f"/agencies/{DURHAM}/").content.decode()
+    end_cornwalls_use(datetime.date(2031, 3, 1))
+    page = client.get(f"/agencies/{CORNWALL}/").content.decode()
     over_time = page.split('id="status-over-time"')[1].split("</section>")[0]
     assert "Trial or testing → <strong>Use ended</strong>" in over_time
-    assert "reported by a source of 1 Mar 2020" in over_time
+    assert "reported by a source of 1 Mar 2031" in over_time
     assert "last reported <time" in page
     changes = client.get("/changes/").content.decode()
     assert "Status Trial or testing → Use ended" in changes
-    feed = client.get(f"/agencies/{DURHAM}/feed.atom").content.decode()
+    feed = client.get(f"/agencies/{CORNWALL}/feed.atom").content.decode()
     assert "Status: Trial or testing → Use ended" in feed
-    api = client.get(f"/api/v1/agencies/{DURHAM}").json()
+    api = client.get(f"/api/v1/agencies/{CORNWALL}").json()
     newest = api["status_changes"][0]
     assert (newest["from_status"], newest["to_status"]) == ("testing", "ended")
-    assert api["status_reported"] == "2020-03-01"
+    assert api["status_reported"] == "2031-03-01"
     csv = b"".join(client.get("/agencies/export.csv").streaming_content).decode()
     assert "status_reported" in csv.splitlines()[0]
-    assert "2020-03-01" in next(line for line in csv.splitlines() if DURHAM in line)
+    assert "2031-03-01" in next(line for line in csv.splitlines() if CORNWALL in line)
 
 
 def test_status_as_of_a_date_from_the_kept_changes(client, seeded):
     today = datetime.date.today()
     yesterday = today - datetime.timedelta(1)
-    end_durhams_use(datetime.date(2020, 3, 1))
+    end_cornwalls_use(datetime.date(2031, 3, 1))
 
     def as_of(day) -> str:
         items = client.get("/api/v1/agencies", {"as_of": day.isoformat()}).json()["items"]
-        return next(item["status_as_of"] for item in items if item["slug"] == DURHAM)
+        return next(item["status_as_of"] for item in items if item["slug"] == CORNWALL)
 
     assert as_of(yesterday) == AgencyStatus.NO_KNOWN_USE  # the record did not exist yet
     assert as_of(today) == AgencyStatus.ENDED
@@ -85,7 +85,7 @@ def test_status_as_of_a_date_from_the_kept_changes(client, seeded):
         client.get("/agencies/export.csv", {"as_of": yesterday.isoformat()}).streaming_content
     ).decode()
     rows = list(csv_module.DictReader(io.StringIO(csv)))
-    assert next(r for r in rows if r["slug"] == DURHAM)["status_as_of"] == "no_known_use"
+    assert next(r for r in rows if r["slug"] == CORNWALL)["status_as_of"] == "no_known_use"
     assert client.get("/api/v1/agencies", {"as_of": "2020-13-01"}).status_code == 422
 
 
@@ -95,40 +95,40 @@ def test_lists_filter_by_when_a_fact_last_changed(client, seeded):
     Use.objects.update(updated_at=long_ago)
     since = "2022-01-01"
     assert client.get("/api/v1/agencies", {"changed_since": since}).json()["count"] == 0
-    end_durhams_use(datetime.date(2020, 3, 1))  # a fact about Halton changes: its use
+    end_cornwalls_use(datetime.date(2031, 3, 1))  # a fact about Halton changes: its use
     items = client.get("/api/v1/agencies", {"changed_since": since}).json()["items"]
-    assert [item["slug"] for item in items] == [DURHAM]
+    assert [item["slug"] for item in items] == [CORNWALL]
     page = client.get("/agencies/", {"changed_since": since})
-    assert [a.slug for a in page.context["page"].object_list] == [DURHAM]
+    assert [a.slug for a in page.context["page"].object_list] == [CORNWALL]
     assert "In the last 7 days" in page.content.decode()
     sorted_by_change = client.get("/agencies/", {"sort": "updated"}).context["page"]
-    assert sorted_by_change.object_list[0].slug == DURHAM
+    assert sorted_by_change.object_list[0].slug == CORNWALL
     uses = client.get("/api/v1/uses", {"changed_since": since}).json()["items"]
-    assert [use["agency"] for use in uses] == [DURHAM]
+    assert [use["agency"] for use in uses] == [CORNWALL]
 
 
 def test_a_record_page_says_when_it_was_published_and_last_changed(client, seeded):
-    durham = Agency.objects.get(slug=DURHAM)
-    first = durham.history.earliest()
-    html = client.get(f"/agencies/{DURHAM}/").content.decode()
+    cornwall = Agency.objects.get(slug=CORNWALL)
+    first = cornwall.history.earliest()
+    html = client.get(f"/agencies/{CORNWALL}/").content.decode()
     shown = first.history_date.strftime("%-d %b %Y")
     footer = html.split('class="record-footer"')[1]
     assert "First published here: <time datetime=" in footer
     assert footer.count(f">{shown}</time>") == 2  # first published, last changed: one day
-    assert durham.created_at == durham.updated_at == durham.published_at == first.history_date
+    assert cornwall.created_at == cornwall.updated_at == cornwall.published_at == first.history_date
     action = client.get("/actions/").context["page"].object_list[0]
     assert "Happened: <time" in client.get(action.get_absolute_url()).content.decode()
 
 
 def test_an_agencys_history_holds_the_changes_to_its_uses_and_their_citations(client, seeded):
-    use = end_durhams_use(datetime.date(2020, 3, 1))
-    html = client.get(f"/agencies/{DURHAM}/history/").content.decode()
+    use = end_cornwalls_use(datetime.date(2031, 3, 1))
+    html = client.get(f"/agencies/{CORNWALL}/history/").content.decode()
     product = use.product.name
     assert f"Changed: Use of {product}" in html
     assert "Ended</th><td>—</td><td>2020-02-14" in html
     assert "Published: Citation: It ended." in html
     changes = client.get("/changes/").content.decode()
-    assert f"Durham Regional Police Service – {product}" in changes
+    assert f"Cornwall Police Service – {product}" in changes
     assert client.get(use.get_absolute_url() + "history/").status_code == 200
 
 
@@ -193,20 +193,33 @@ def test_the_site_feed_holds_statements_and_incidents_and_actions_have_feeds(cli
 
 
 def test_an_open_action_says_as_of_when_it_is_known_open(client, seeded):
+    """An open action without steps says as of when its newest source knew it open; one with
+    steps is known by its latest step instead (a later comment on it is not a step)."""
+    from agencies.lifecycle import latest_step, step_phrase
     from agencies.models import Citation, RegulatoryAction
 
-    action = RegulatoryAction.objects.get(slug="joint-investigation-into-clearview-ai")
-    assert action.state == "open"
-    # Its newest published source: of the action itself, or of any of its steps.
-    of_steps = Citation.objects.filter(step__action=action, source__publication="published")
+    plain = RegulatoryAction.objects.get(slug="ipc-ontario-guidance-on-biometric-technologies")
+    assert plain.state == "open" and not plain.steps.exists()
     newest = max(
         c.source.published
-        for c in [*Citation.objects.supporting(RegulatoryAction, action), *of_steps]
+        for c in Citation.objects.supporting(RegulatoryAction, plain).select_related("source")
         if c.source.published
     )
     expected = f'Open as of <time datetime="{newest.isoformat()}">{newest}</time>'
-    assert expected in client.get(action.get_absolute_url()).content.decode()
-    assert expected in client.get("/actions/").content.decode()
-    assert expected in client.get("/").content.decode()
-    api = client.get(f"/api/v1/actions/{action.slug}").json()
-    assert api["last_reported"] == newest.isoformat()
+    assert expected in client.get(plain.get_absolute_url()).content.decode()
+    assert expected in client.get("/actions/?kind=guidance").content.decode()
+    api = client.get(f"/api/v1/actions/{plain.slug}").json()
+    assert api["last_reported"] == newest.isoformat() and api["latest_step"] is None
+
+    stepped = RegulatoryAction.objects.get(slug="opc-investigation-of-rcmp-use-of-clearview-ai")
+    latest = latest_step(stepped.steps.all())
+    page = client.get(stepped.get_absolute_url()).content.decode()
+    # The report of 10 Jun 2021 found and recommended; the RCMP's response does not move it on.
+    assert latest.kind == "recommendation"
+    assert "Open; latest step: recommendation, <time" in page
+    assert f'<time datetime="{latest.occurred.isoformat()}">{latest.occurred}</time>' in page
+    assert "Open as of" not in page.split("<dt>State</dt>")[1].split("</dd>")[0]
+    assert step_phrase(latest) in Agency.objects.get(short_name="RCMP").status_summary
+    api = client.get(f"/api/v1/actions/{stepped.slug}").json()
+    assert (api["latest_step"], api["latest_step_on"]) == ("recommendation", "2021-06-10")
+    assert "latest step: recommendation" in client.get("/").content.decode()

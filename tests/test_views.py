@@ -228,9 +228,12 @@ def test_agency_filters_combine(client, seeded):
     response = client.get("/agencies/", {"status": "ended", "subdivision": "CA-ON"})
     assert agency_names(response) == [
         "Barrie Police Service",
+        "Durham Regional Police Service",
         "Guelph Police Service",
         "Halton Regional Police Service",
+        "Hamilton Police Service",
         "London Police Service",
+        "Niagara Regional Police Service",
         "Ontario Provincial Police",
         "Peel Regional Police",
         "Toronto Police Service",
@@ -265,16 +268,16 @@ def test_each_filter_option_counts_what_it_would_leave(client, seeded):
     facets = {facet.name: facet for facet in response.context["facets"]}
     statuses = {option.value: option.count for option in facets["status"].options}
     assert statuses == {
-        "ended": 13,
+        "ended": 16,
         "denied": 10,
-        "testing": 4,
+        "testing": 1,
         "reported": 4,
         "confirmed": 2,
         "suspended": 1,
     }
     countries = {option.value: option.count for option in facets["country"].options}
     assert countries == {"CA": 34, "US": 2}  # a facet ignores its own choice
-    assert "Use ended (13)" in response.content.decode()
+    assert "Use ended (16)" in response.content.decode()
 
 
 def test_an_agency_with_two_uses_of_a_vendor_counts_once(client, seeded):
@@ -426,8 +429,8 @@ def test_dashboard_counts_and_chart(client, seeded):
     html = response.content.decode()
     assert "<svg" in html and "Events per year" in html
     labels = [bar.label for bar in response.context["bars"]]
-    # Seven years of events, 2019 to 2025, are counted by the year.
-    assert labels[0] == "2019" and labels[-1] == "2025"
+    # Six years of events, 2019 to 2024 (the Ontario IPC's guidance), are counted by the year.
+    assert labels[0] == "2019" and labels[-1] == "2024"
     open_actions = RegulatoryAction.objects.filter(state="open").count()
     assert len(response.context["open_actions"]) == min(open_actions, 10)
     assert Incident.objects.exists() and Citation.objects.exists()

@@ -552,6 +552,22 @@ NEW_AUTHORITIES = OrderedDict(
 # Each research step's action (its "action" text) -> (action key or existing pk, kind to record,
 # or None to keep the research kind). Steps of one action, kind and date are merged into one
 # step with a citation of each source.
+# Uses the research called tests or confirmed use that its own cited words say stopped, on a
+# date no source gives: in the status rule, "ended" (a test with no end date reads as ongoing).
+USE_STATUS_CORRECTIONS = {
+    "Durham Regional Police Service": (
+        "ended",
+        "the chief ordered the use stopped (Toronto Star, 20 Feb 2020).",
+    ),
+    "Hamilton Police Service": (
+        "ended",
+        "the deputy chief directed the officers to stop (CBC News, Feb 2020).",
+    ),
+    "Niagara Regional Police Service": (
+        "ended",
+        "the service said it had since ceased using it (Global News, 22 Feb 2020).",
+    ),
+}
 TORONTO_REVIEW = "Toronto Police Service full review of its use of Clearview AI"
 STEP_ACTIONS = {
     "OPC investigation of the RCMP's use of Clearview AI (Privacy Act)": ("opc-rcmp", None),
@@ -1057,8 +1073,7 @@ DISAGREEMENTS = [
         research="rcmp_regulators: date of the Alberta order",
         target=("step", ("ab-order", "order", "2021-12-14")),
         sentence="Slaw says the Alberta commissioner ordered Clearview AI on 7 December 2021; "
-        "DataGuidance and the OPC's announcement give 14 December 2021 for the three orders. "
-        "The order may be dated 7 December and released on 14 December.",
+        "DataGuidance and the OPC's announcement give 14 December 2021 for the three orders.",
         cite=[
             (
                 "slaw-2025-alberta-kb",
@@ -1512,6 +1527,10 @@ def main() -> None:
     pending_use_citations: list[tuple] = []  # cited once every use exists
     for entry in all_agencies:
         name, use = entry["name"], entry.get("use")
+        if use and name in USE_STATUS_CORRECTIONS:
+            status, why = USE_STATUS_CORRECTIONS[name]
+            report.append(f"{name}: the use's status is {status!r}, not {use['status']!r}: {why}")
+            use = use | {"status": status}
         if name == CLEARVIEW or not use:
             if name != CLEARVIEW:
                 report.append(f"{name}: no use in the research.")
@@ -1691,13 +1710,14 @@ def main() -> None:
                 speaker_of(e.get("speaker"), e["source_key"]),
             )
             first_step_source.setdefault(target, e)
-    # A new action is dated by its first step, the earliest the sources date it (its "opened"
-    # step, where it has one, says the same).
+    # A new action is dated by its first step when that step begins it (an opening, an order,
+    # guidance): a court's ruling is not when the challenge began, which no source dates.
     for key in NEW_ACTIONS:
         dated = sorted(
             (r["fields"]["occurred_on"], r["fields"]["occurred_on_precision"])
             for r in steps.of_model()
             if r["fields"]["action"] == action_pk[key]
+            and r["fields"]["kind"] in ("opened", "order", "recommendation")
         )
         if dated:
             fields = actions.get(action_pk[key])["fields"]

@@ -62,7 +62,7 @@ def test_pages_after_htmx_swaps_have_no_axe_violations(seeded_live, page, axe):
     page.goto(f"{seeded_live}/agencies/")
     with page.expect_response(is_htmx_response("status=ended")):
         page.locator("#filter-status").select_option("ended")
-    expect(page.locator("#results-heading")).to_have_text("13 agencies")
+    expect(page.locator("#results-heading")).to_have_text("16 agencies")
     assert_no_violations(axe, page, "/agencies/ after filtering by status")
 
     page.goto(f"{seeded_live}/agencies/toronto-police-service/")
@@ -107,7 +107,7 @@ def test_keyboard_filtering_keeps_focus_on_the_control(seeded_live, page):
     expect(status).to_be_focused()
 
     # The options in the rule's order: "" (any), confirmed, testing, ended, reported.
-    for value, count in (("confirmed", "2 agencies"), ("testing", "4 agencies")):
+    for value, count in (("confirmed", "2 agencies"), ("testing", "1 agency")):
         with page.expect_response(is_htmx_response(f"status={value}")):
             page.keyboard.press("ArrowDown")
         expect(page.locator("#results-heading")).to_have_text(count)

@@ -31,10 +31,13 @@ ALL = 36
 ENDED = [
     "Barrie Police Service",
     "Calgary Police Service",
+    "Durham Regional Police Service",
     "Edmonton Police Service",
     "Guelph Police Service",
     "Halton Regional Police Service",
+    "Hamilton Police Service",
     "London Police Service",
+    "Niagara Regional Police Service",
     "Ontario Provincial Police",
     "Peel Regional Police",
     "Royal Canadian Mounted Police",
