@@ -188,10 +188,8 @@ def statement_list(filters: dict[str, str]) -> QuerySet[Statement]:
     if filters.get("speaker"):
         statements = statements.filter(speaker__slug=filters["speaker"])
     if filters.get("contradicted"):
-        shown = Contradiction.objects.shown()
-        flagged = Exists(shown.filter(denial=OuterRef("pk"))) | Exists(
-            shown.filter(confirmation=OuterRef("pk"))
-        )
+        either_side = Q(denial=OuterRef("pk")) | Q(confirmation=OuterRef("pk"))
+        flagged = Exists(Contradiction.objects.shown().filter(either_side))
         wanted = filters["contradicted"] == Contradicted.YES
         statements = statements.filter(flagged if wanted else ~flagged)
     return statements.order_by(newest("said_on"), "pk")
