@@ -121,10 +121,9 @@ def step_event(step: ActionStep, action: RegulatoryAction) -> TimelineEvent:
         links_to=step,
         detail=step.summary or ACTION_KIND_LABELS[action.kind],
         record=("step", step.pk),
-        key=f"action-{action.pk}-step-{step.pk}",
-        first_published=step.published_at,
         # Its title names the action: retitling the action corrects the event too.
-        revised=max(step.updated_at, action.updated_at),
+        **revision(step, f"action-{action.pk}-step-{step.pk}")
+        | {"revised": max(step.updated_at, action.updated_at)},
     )
 
 
