@@ -7,7 +7,7 @@ UV_VERSION := 0.13.9
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run serve test lint format migrate seed superuser clean bench
+.PHONY: run serve test lint format migrate seed superuser clean bench check-deploy
 
 # Install the locked dependencies; redone only when the lock file changes.
 $(BIN)/.synced: uv.lock pyproject.toml
@@ -40,6 +40,11 @@ serve: $(BIN)/.synced
 # Every page under load against the stack's floor (bench/run.py): SQLite, or DATABASE_URL.
 bench: $(BIN)/.synced
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Django's deployment checklist under the documented production environment: no warning passes.
+check-deploy: $(BIN)/.synced
+	DJANGO_DEBUG=0 DJANGO_HTTPS=1 DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-tracker.example.org} \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 test: $(BIN)/.synced
 	$(BIN)/pytest $(PYTEST_ARGS)

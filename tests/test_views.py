@@ -436,12 +436,21 @@ def test_dashboard_counts_and_chart(client, seeded):
     assert Incident.objects.exists() and Citation.objects.exists()
 
 
-def test_public_pages_forbid_inline_code_and_other_origins(client, seeded, admin_client):
+def test_every_page_forbids_inline_code_and_other_origins(client, seeded, admin_client):
     policy = client.get("/agencies/")["Content-Security-Policy"]
     assert "default-src 'self'" in policy
     assert "'unsafe-inline'" not in policy
-    assert "Content-Security-Policy" in client.get("/agencies/no-such-agency/")
-    assert "Content-Security-Policy" not in admin_client.get("/admin/")
+    assert "frame-ancestors 'none'" in policy
+    assert client.get("/agencies/no-such-agency/")["Content-Security-Policy"] == policy
+    # Admin too: Django's admin templates need no inline code (a browser test drives them).
+    assert admin_client.get("/admin/")["Content-Security-Policy"] == policy
+
+
+def test_powerful_browser_features_are_refused(client, seeded):
+    response = client.get("/")
+    refused = response["Permissions-Policy"]
+    assert "camera=()" in refused and "geolocation=()" in refused and "microphone=()" in refused
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
 
 
 def test_places_read_as_names_not_codes(client, seeded):

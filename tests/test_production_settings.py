@@ -1,0 +1,69 @@
+"""The documented production switch, DJANGO_HTTPS=1, tried in a fresh process the way a server
+reads it: settings are read once, from the environment, when Django starts."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+# The environment the README documents for a server behind a TLS-terminating proxy.
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_HTTPS": "1",
+    "DJANGO_ALLOWED_HOSTS": "tracker.example.org",
+}
+
+# Asks the site over plain HTTP and over HTTPS as the proxy reports it, touching no database.
+PROBE = """
+import json, django
+django.setup()
+from django.test import Client
+from django.test.utils import setup_test_environment
+setup_test_environment()
+from django.conf import settings
+plain = Client(HTTP_HOST="tracker.example.org").get("/agencies/")
+secure = Client(HTTP_HOST="tracker.example.org", HTTP_X_FORWARDED_PROTO="https").get("/healthz")
+print(json.dumps({
+    "plain": [plain.status_code, plain.get("Location")],
+    "secure_hsts": secure.get("Strict-Transport-Security"),
+    "probe_plain": Client(HTTP_HOST="tracker.example.org").get("/healthz").status_code,
+    "cookies_secure": [settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE],
+}))
+"""
+
+
+def run_django(code: list[str], environment: dict[str, str]) -> subprocess.CompletedProcess:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env |= {"DJANGO_SETTINGS_MODULE": "tracker.settings", **environment}
+    return subprocess.run(
+        [sys.executable, *code], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+@pytest.mark.parametrize("https", [True, False], ids=["production", "no-switch"])
+def test_the_deployment_checklist_passes_only_under_the_production_switch(https):
+    environment = PRODUCTION if https else {**PRODUCTION, "DJANGO_HTTPS": "0"}
+    result = run_django(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], environment)
+    if https:
+        assert result.returncode == 0, result.stderr
+        assert "no issues" in result.stdout
+    else:
+        assert result.returncode != 0
+        for warning in ["W004", "W008", "W012", "W016"]:
+            assert warning in result.stderr
+
+
+def test_the_production_switch_redirects_to_https_and_asks_browsers_to_stay():
+    result = run_django(["-c", PROBE], PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["plain"] == [301, "https://tracker.example.org/agencies/"]
+    assert seen["secure_hsts"] == "max-age=63072000; includeSubDomains; preload"
+    # A load balancer's probe over plain HTTP is answered, not redirected.
+    assert seen["probe_plain"] == 200
+    assert seen["cookies_secure"] == [True, True]
