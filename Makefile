@@ -7,7 +7,7 @@ UV_VERSION := 0.13.9
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run serve test lint format migrate seed superuser clean bench check-deploy
+.PHONY: run serve test lint format migrate seed superuser clean bench bench-security check-deploy
 
 # Install the locked dependencies; redone only when the lock file changes.
 $(BIN)/.synced: uv.lock pyproject.toml
@@ -45,6 +45,10 @@ bench: $(BIN)/.synced
 check-deploy: $(BIN)/.synced
 	DJANGO_DEBUG=0 DJANGO_HTTPS=1 DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-tracker.example.org} \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# Hostile requests, 64 connections for 60 s and the sign-in lockout (bench/security.py).
+bench-security: $(BIN)/.synced
+	$(BIN)/python bench/security.py $(BENCH_ARGS)
 
 test: $(BIN)/.synced
 	$(BIN)/pytest $(PYTEST_ARGS)
