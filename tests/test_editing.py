@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from agencies.admin.dates import PreciseDatesForm
+from agencies.admin.versions import shown_now
 from agencies.choices import DatePrecision
 from agencies.dates import ACCEPTED_FORMS, parse_typed
 from agencies.models import Use
@@ -112,14 +113,18 @@ def test_the_review_queue_lists_every_kind_with_what_changed_and_publishes(
     for model, record in (("agency", new_agency), ("use", new_use), ("incident", unsourced)):
         client.post(
             reverse(f"admin:agencies_{model}_changelist"),
-            {"action": "mark_ready_for_review", "_selected_action": [record.pk]},
+            {
+                "action": "mark_ready_for_review",
+                "_selected_action": [record.pk],
+                "shown_at": shown_now(),
+            },
         )
     page = client.get("/admin/review/").content.decode()
     assert "Queueville Police" in page and "Unsourced incident" in page
     assert "New: never published." in page
     assert "A corrected summary." in page  # what changed since Toronto was last published
     assert 'name="publish"' not in page  # an editor may not publish
-    client.post("/admin/review/", {"publish": [f"agency:{new_agency.pk}"]})
+    client.post("/admin/review/", {"publish": [f"agency:{new_agency.pk}"], "shown_at": shown_now()})
     new_agency.refresh_from_db()
     assert new_agency.publication == Publication.REVIEW
 
@@ -133,7 +138,8 @@ def test_the_review_queue_lists_every_kind_with_what_changed_and_publishes(
                 f"incident:{unsourced.pk}",
                 f"agency:{toronto.pk}",
                 "agency:x",
-            ]
+            ],
+            "shown_at": shown_now(),
         },
         follow=True,
     )

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 
+from agencies.admin.versions import shown_now
 from agencies.choices import AgencyStatus, Publication
 from agencies.models import Agency, Citation, Use
 from agencies.services import publishing
@@ -151,7 +152,7 @@ def test_the_list_action_refuses_to_publish_with_only_a_draft_source(
     agency = draft_with_draft_source
     response = admin_client.post(
         reverse("admin:agencies_agency_changelist"),
-        {"action": "publish_selected", "_selected_action": [agency.pk]},
+        {"action": "publish_selected", "_selected_action": [agency.pk], "shown_at": shown_now()},
         follow=True,
     )
     assert "Refused. agency “Draftsource Police” cites only draft sources" in (
@@ -187,7 +188,7 @@ def test_withdrawing_the_only_source_of_a_public_fact_is_refused_and_names_it(ad
     assert "only published source of agency “Onesource Police”" in response.content.decode()
     response = admin_client.post(
         reverse("admin:agencies_source_changelist"),
-        {"action": "return_to_draft", "_selected_action": [source.pk]},
+        {"action": "return_to_draft", "_selected_action": [source.pk], "shown_at": shown_now()},
         follow=True,
     )
     assert "Onesource Police" in response.content.decode()

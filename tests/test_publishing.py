@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
+from agencies.admin.versions import shown_now
 from agencies.choices import Publication
 from agencies.models import Agency, Citation, Source
 from agencies.roles import EDITORS, PUBLISHERS
@@ -185,7 +186,7 @@ def test_publishing_without_a_citation_is_refused_with_a_reason(client, django_u
     changelist = reverse("admin:agencies_agency_changelist")
     response = client.post(
         changelist,
-        {"action": "publish_selected", "_selected_action": [uncited.pk]},
+        {"action": "publish_selected", "_selected_action": [uncited.pk], "shown_at": shown_now()},
         follow=True,
     )
     assert "Refused. agency “Uncited Police” has no citation" in response.content.decode()
@@ -197,7 +198,11 @@ def test_a_publisher_publishes_a_cited_draft_from_the_list(client, django_user_m
     client.force_login(make_member(django_user_model, "pat", PUBLISHERS))
     client.post(
         reverse("admin:agencies_agency_changelist"),
-        {"action": "publish_selected", "_selected_action": [draft_agency.pk]},
+        {
+            "action": "publish_selected",
+            "_selected_action": [draft_agency.pk],
+            "shown_at": shown_now(),
+        },
     )
     draft_agency.refresh_from_db()
     assert draft_agency.publication == Publication.PUBLISHED

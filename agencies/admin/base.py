@@ -8,7 +8,6 @@ from django.contrib.auth import get_permission_codename
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
-from django.forms.models import BaseInlineFormSet
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
@@ -17,6 +16,7 @@ from ..choices import Publication
 from ..models import ActionAuthority, ActionStep, Citation, Product, Source, Use
 from ..services import edits, publishing
 from ..services.statuses import Touched, touched_by
+from . import versions
 from .dates import PreciseDatesForm
 
 
@@ -35,7 +35,12 @@ def dates_fieldset(*fields: str, title: str = "Dates") -> tuple:
     return (title, {"fields": list(fields)})
 
 
-class CitationFormSet(BaseInlineFormSet):
+class RecordForm(versions.VersionedForm, PreciseDatesForm):
+    """A record's change form (or an inline's row): dates as typed, and refused if another
+    editor changed what it writes since it was opened (admin/versions.py)."""
+
+
+class CitationFormSet(versions.VersionedFormSet):
     """Refuses to leave a public record without a citation of a published source."""
 
     def clean(self) -> None:
@@ -51,7 +56,7 @@ class CitationFormSet(BaseInlineFormSet):
             raise ValidationError(reason)
 
 
-class CitationInline(admin.StackedInline):
+class CitationInline(versions.VersionedInline, admin.StackedInline):
     """Citations shown on the record they support; the foreign key says which."""
 
     model = Citation
@@ -69,11 +74,11 @@ class PersonCitationInline(CitationInline):
     fk_name = "person"
 
 
-class UseInline(admin.StackedInline):
+class UseInline(versions.VersionedInline, admin.StackedInline):
     """An agency's uses, with all that an editor records of one, so a new fact is one screen."""
 
     model = Use
-    form = PreciseDatesForm
+    form = RecordForm
     extra = 0
     view_on_site = False  # the use's own page is linked from its change page when published
     fields = [
@@ -86,17 +91,17 @@ class UseInline(admin.StackedInline):
     show_change_link = True
 
 
-class ActionAuthorityInline(admin.TabularInline):
+class ActionAuthorityInline(versions.VersionedInline, admin.TabularInline):
     model = ActionAuthority
     extra = 1
     autocomplete_fields = ["authority"]
 
 
-class ActionStepInline(admin.StackedInline):
+class ActionStepInline(versions.VersionedInline, admin.StackedInline):
     """An action's steps; each is cited on its own page (the change link)."""
 
     model = ActionStep
-    form = PreciseDatesForm
+    form = RecordForm
     extra = 0
     view_on_site = False
     # Published from its own page, where its citations are: a step is public only if sourced.
@@ -104,7 +109,7 @@ class ActionStepInline(admin.StackedInline):
     show_change_link = True
 
 
-class ProductInline(admin.TabularInline):
+class ProductInline(versions.VersionedInline, admin.TabularInline):
     model = Product
     extra = 0
     view_on_site = False  # a product's page is its vendor's, linked at the top when published
@@ -117,11 +122,12 @@ def touched_before(request) -> dict[int, Touched]:
     return request.__dict__.setdefault("agencies_touched_before", {})
 
 
-class RecordAdmin(SimpleHistoryAdmin):
-    """Every record: its history (with what changed, and a way to restore a version), and after
-    every save or delete, the statuses it touched derived again (services.edits)."""
+class RecordAdmin(versions.VersionedAdmin, SimpleHistoryAdmin):
+    """Every record: its history (with what changed, and a way to restore a version), no lost
+    edit (admin/versions.py), and after every save or delete, the statuses it touched derived
+    again (services.edits)."""
 
-    form = PreciseDatesForm
+    form = RecordForm
     # A link typed without a scheme is taken as https (Django 6's default, adopted now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
@@ -174,7 +180,7 @@ class DerivedAdmin(admin.ModelAdmin):
 class PublishableAdmin(RecordAdmin):
     """Drafts and publishing: editors write drafts; only publishers may publish or unpublish."""
 
-    actions = ["mark_ready_for_review", "publish_selected", "return_to_draft"]
+    actions = [*RecordAdmin.actions, "mark_ready_for_review", "publish_selected", "return_to_draft"]
 
     def get_list_display(self, request):
         return [*super().get_list_display(request), "publication"]
@@ -223,6 +229,7 @@ class PublishableAdmin(RecordAdmin):
             self.message_user(request, f"Refused. {reason}", messages.ERROR)
 
     @admin.action(description="Mark the selected drafts ready for review", permissions=["change"])
+    @versions.refuses_changed_since_shown("Not marked ready for review")
     def mark_ready_for_review(self, request, queryset) -> None:
         drafts = list(queryset.filter(publication=Publication.DRAFT))
         for record in drafts:
@@ -232,17 +239,19 @@ class PublishableAdmin(RecordAdmin):
         self.message_user(request, f"Ready for review: {named}.", messages.SUCCESS)
 
     @admin.action(description="Publish the selected records", permissions=["publish"])
+    @versions.refuses_changed_since_shown("Not published")
     def publish_selected(self, request, queryset) -> None:
         outcome = publishing.publish(records=queryset.exclude(publication=Publication.PUBLISHED))
         self.report(request, outcome, "Published")
 
     @admin.action(description="Return the selected records to draft", permissions=["publish"])
+    @versions.refuses_changed_since_shown("Not returned to draft")
     def return_to_draft(self, request, queryset) -> None:
         outcome = publishing.withdraw(records=queryset.filter(publication=Publication.PUBLISHED))
         self.report(request, outcome, "Returned to draft, no longer public")
 
 
-class SourceForm(PreciseDatesForm):
+class SourceForm(RecordForm):
     """A source that is the only published support of a public fact stays published."""
 
     def clean(self):

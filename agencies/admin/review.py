@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_permission_codename
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,6 +17,7 @@ from ..choices import Publication
 from ..history import FieldChange, changes_since_published
 from ..models import PUBLISHABLE_MODELS
 from ..services import publishing
+from . import versions
 
 
 @dataclass
@@ -55,22 +57,8 @@ def awaiting_review() -> list[tuple[str, list[Awaiting]]]:
 @require_http_methods(["GET", "POST"])
 def review_queue(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        chosen: dict[str, list[str]] = {}
-        for key in request.POST.getlist("publish"):
-            name, _, pk = key.partition(":")
-            chosen.setdefault(name, []).append(pk)
-        for model in PUBLISHABLE_MODELS:
-            pks = [pk for pk in chosen.get(model._meta.model_name, []) if pk.isdigit()]
-            if not pks:
-                continue
-            if not may_publish(request, model):
-                messages.error(request, f"You may not publish {model._meta.verbose_name_plural}.")
-                continue
-            outcome = publishing.publish(records=model.objects.filter(pk__in=pks))
-            for record in outcome.done:
-                messages.success(request, f"Published: {record}.")
-            for reason in outcome.refused:
-                messages.error(request, f"Refused. {reason}")
+        with transaction.atomic():
+            publish_chosen(request)
         return HttpResponseRedirect(request.path)
     queue = [
         (model._meta.verbose_name_plural, may_publish(request, model), items)
@@ -80,5 +68,30 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         "title": "Ready for review",
         "queue": queue,
         "total": sum(len(items) for _, _, items in queue),
+        "shown_at": versions.shown_now(),
     }
     return render(request, "admin/review_queue.html", context)
+
+
+def publish_chosen(request: HttpRequest) -> None:
+    """Publish the records ticked, each kind as its publisher may, but none saved since the
+    queue was shown: the publisher reviewed what the page showed."""
+    chosen: dict[str, list[str]] = {}
+    for key in request.POST.getlist("publish"):
+        name, _, pk = key.partition(":")
+        chosen.setdefault(name, []).append(pk)
+    for model in PUBLISHABLE_MODELS:
+        pks = [pk for pk in chosen.get(model._meta.model_name, []) if pk.isdigit()]
+        if not pks:
+            continue
+        if not may_publish(request, model):
+            messages.error(request, f"You may not publish {model._meta.verbose_name_plural}.")
+            continue
+        records = versions.unchanged_since_shown(
+            request, model.objects.filter(pk__in=pks), not_done="Not published"
+        )
+        outcome = publishing.publish(records=records)
+        for record in outcome.done:
+            messages.success(request, f"Published: {record}.")
+        for reason in outcome.refused:
+            messages.error(request, f"Refused. {reason}")
