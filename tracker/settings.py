@@ -6,6 +6,7 @@ kept out of the repository); `make run` asks for DEBUG, so development needs no 
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -37,6 +38,8 @@ def read_or_create_secret_key(path: Path) -> str:
 
 
 DEBUG = env_flag("DJANGO_DEBUG")
+# Served over HTTPS, through a reverse proxy that terminates it (secure cookies, proxy headers).
+HTTPS = env_flag("DJANGO_HTTPS")
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or read_or_create_secret_key(
     BASE_DIR / ".django-secret-key"
@@ -46,7 +49,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, with sign-in by password and, once enrolled, an authenticator code.
+    "agencies.apps.TrackerAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -59,6 +63,9 @@ INSTALLED_APPS = [
     "template_partials",
     "simple_history",
     "import_export",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "agencies",
 ]
 
@@ -69,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session gave an authenticator code.
+    "django_otp.middleware.OTPMiddleware",
     # Early, so a cached page skips the rest; it caches only visitors without a session.
     "agencies.page_cache.PublicPageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -76,6 +85,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "tracker.middleware.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the "Sign-in locked" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -118,6 +129,12 @@ DATABASES = {
     )
 }
 
+# django-axes first: it refuses a locked-out sign-in before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -152,7 +169,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-if env_flag("DJANGO_SECURE_COOKIES", default=not DEBUG and env_flag("DJANGO_HTTPS")):
+if env_flag("DJANGO_SECURE_COOKIES", default=not DEBUG and HTTPS):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
@@ -185,3 +202,22 @@ PAGE_CACHE_STAMP = os.environ.get("PAGE_CACHE_STAMP", str(BASE_DIR / ".page-cach
 PUBLIC_PAGE_CACHE_SECONDS = int(
     os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "0" if DEBUG else "300")
 )
+
+# Sign-in (django-axes, agencies/sign_in.py). Failures are counted per user name and, apart, per
+# address: the fifth wrong password locks that name from anywhere, or that address for any name,
+# for 15 minutes from the last try. A publisher unlocks by deleting the access attempt in admin.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "agencies.sign_in.locked_out"
+AXES_CLIENT_IP_CALLABLE = "agencies.sign_in.client_ip"
+# Anyone can send X-Forwarded-For: it names the client only behind a proxy that sets it, and then
+# only the entries the PROXY_COUNT proxies in front of the site appended (read from the right).
+BEHIND_PROXY = env_flag("DJANGO_BEHIND_PROXY", default=HTTPS)
+PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1"))
+
+# Second factor (django-otp): an authenticator app's codes (TOTP), enrolled at /admin/two-factor/.
+# Publishers must give one each session before any other admin page when this is on.
+PUBLISHERS_NEED_TWO_FACTOR = env_flag("DJANGO_PUBLISHERS_NEED_TWO_FACTOR", default=HTTPS)
+OTP_TOTP_ISSUER = "Facial recognition tracker"
