@@ -220,6 +220,11 @@ def test_an_enrolled_user_removes_the_authenticator_with_a_code(client, django_u
 def test_a_publisher_removes_someone_elses_authenticator_in_admin(client, django_user_model):
     device = enrolled(member(django_user_model, "eddie"))
     client.force_login(member(django_user_model, "pat", PUBLISHERS))
+    # Seen, but never the key or its QR code: with it, anyone could make eddie's codes.
+    page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert page.status_code == 200 and device.key not in page.content.decode()
+    config = reverse("admin:otp_totp_totpdevice_config", args=[device.pk])
+    assert client.get(config).status_code == 403
     url = reverse("admin:otp_totp_totpdevice_delete", args=[device.pk])
     assert client.post(url, {"post": "yes"}).status_code == 302
     assert not TOTPDevice.objects.exists()

@@ -221,3 +221,5 @@ PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1"))
 # Publishers must give one each session before any other admin page when this is on.
 PUBLISHERS_NEED_TWO_FACTOR = env_flag("DJANGO_PUBLISHERS_NEED_TWO_FACTOR", default=HTTPS)
 OTP_TOTP_ISSUER = "Facial recognition tracker"
+# Admin never shows a device's key or QR code: whoever reads it could make that user's codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
