@@ -1,8 +1,10 @@
 """Every admin page opens for a superuser, with real records in it, and errors read plainly."""
 
 import pytest
+from axes.models import AccessAttempt, AccessLog
 from django.contrib import admin
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies.models import Agency, Contradiction, StatusChange, Use
 
@@ -23,6 +25,10 @@ def editor_client(client, django_user_model, seeded):
     user = django_user_model.objects.create_superuser(
         "editor", "editor@example.org", "correct horse"
     )
+    # The sign-in tables are not seed data: one row each, as signing in would write.
+    AccessAttempt.objects.create(username="someone", ip_address="192.0.2.1", failures_since_start=1)
+    AccessLog.objects.create(username="editor", ip_address="192.0.2.1")
+    TOTPDevice.objects.create(user=user, name="Authenticator")
     client.force_login(user)
     return client
 
@@ -31,8 +37,8 @@ def editor_client(client, django_user_model, seeded):
 def test_changelist_add_and_change_pages_open(editor_client, model):
     assert editor_client.get(admin_url(model, "changelist")).status_code == 200
     assert editor_client.get(admin_url(model, "changelist"), {"q": "Toronto"}).status_code == 200
-    # A status change is kept by the status rule: it has no add form, only a read-only view.
-    derived = model in (StatusChange, Contradiction)
+    # A status change is kept by the status rule, a sign-in by django-axes: no add form, a view.
+    derived = model in (StatusChange, Contradiction, AccessAttempt, AccessLog)
     assert editor_client.get(admin_url(model, "add")).status_code == (403 if derived else 200)
     record = model.objects.first()
     assert record is not None, f"the seed data has no {model._meta.verbose_name}"

@@ -6,6 +6,7 @@ kept out of the repository); `make run` asks for DEBUG, so development needs no 
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -49,7 +50,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, with sign-in by password and, once enrolled, an authenticator code.
+    "agencies.apps.TrackerAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -63,6 +65,9 @@ INSTALLED_APPS = [
     "template_partials",
     "simple_history",
     "import_export",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "agencies",
 ]
 
@@ -75,12 +80,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session gave an authenticator code.
+    "django_otp.middleware.OTPMiddleware",
     # Early, so a cached page skips the rest; it caches only visitors without a session.
     "agencies.page_cache.PublicPageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the "Sign-in locked" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -122,6 +131,12 @@ DATABASES = {
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
     )
 }
+
+# django-axes first: it refuses a locked-out sign-in before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -228,3 +243,24 @@ PAGE_CACHE_STAMP = os.environ.get("PAGE_CACHE_STAMP", str(BASE_DIR / ".page-cach
 PUBLIC_PAGE_CACHE_SECONDS = int(
     os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "0" if DEBUG else "300")
 )
+
+# Sign-in (django-axes, agencies/sign_in.py). Failures are counted per user name and, apart, per
+# address: the fifth wrong password locks that name from anywhere, or that address for any name,
+# for 15 minutes from the last try. A publisher unlocks by deleting the access attempt in admin.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "agencies.sign_in.locked_out"
+AXES_CLIENT_IP_CALLABLE = "agencies.sign_in.client_ip"
+# Anyone can send X-Forwarded-For: it names the client only behind a proxy that sets it, and then
+# only the entries the PROXY_COUNT proxies in front of the site appended (read from the right).
+BEHIND_PROXY = env_flag("DJANGO_BEHIND_PROXY", default=HTTPS)
+PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1"))
+
+# Second factor (django-otp): an authenticator app's codes (TOTP), enrolled at /admin/two-factor/.
+# Publishers must give one each session before any other admin page when this is on.
+PUBLISHERS_NEED_TWO_FACTOR = env_flag("DJANGO_PUBLISHERS_NEED_TWO_FACTOR", default=HTTPS)
+OTP_TOTP_ISSUER = "Facial recognition tracker"
+# Admin never shows a device's key or QR code: whoever reads it could make that user's codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
