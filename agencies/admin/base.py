@@ -9,8 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
-from import_export.admin import ImportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..choices import Publication
@@ -254,12 +252,6 @@ class SourceForm(PreciseDatesForm):
             if reason:
                 raise ValidationError(reason)
         return cleaned
-
-
-class SpreadsheetImport(ImportMixin):
-    """An "Import" button on the list: CSV or XLSX, previewed, all rows or none."""
-
-    import_formats = [CSV, XLSX]
 
 
 class CitedAdmin(PublishableAdmin):
