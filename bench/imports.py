@@ -105,8 +105,12 @@ def main() -> None:
         "django.contrib.staticfiles.storage.StaticFilesStorage"
     )
     with tempfile.TemporaryDirectory() as folder:
+        # A database of its own, apart from the tests' (test_<name>): both may run at once.
+        test = connection.settings_dict["TEST"]
         if connection.vendor == "sqlite":
-            connection.settings_dict["TEST"]["NAME"] = str(Path(folder) / "bench.sqlite3")
+            test["NAME"] = str(Path(folder) / "bench.sqlite3")
+        else:
+            test["NAME"] = f"bench_{connection.settings_dict['NAME']}"
         old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
         try:
             run(options)
