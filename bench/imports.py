@@ -82,7 +82,9 @@ def main() -> None:
         action="store_true",
         help="Confirm each preview too, then preview and confirm an update of every row.",
     )
-    parser.add_argument("--profile", help="Write a cProfile of the first preview to this file.")
+    parser.add_argument(
+        "--profile", help="Write a cProfile of the first preview to this file (and .changed)."
+    )
     options = parser.parse_args()
 
     os.environ |= {
@@ -159,6 +161,8 @@ def run(options) -> None:
         timed("confirm, new rows", confirm, client, model, page)
         changed = as_csv(rows(options.rows, summary="Updated"))
         if options.kind == "agencies":
+            if options.profile and round_ == 0:
+                profile(f"{options.profile}.changed", preview, client, model, changed)
             page = timed("preview, every row changed", preview, client, model, changed)
             timed("confirm, every row changed", confirm, client, model, page)
             Agency.objects.filter(slug__startswith=PREFIX).delete()
