@@ -203,8 +203,8 @@ class RecordResource(resources.ModelResource):
     def save_instance(self, instance, is_create, row, **kwargs) -> None:
         if not (self.dry_run and is_create):
             return super().save_instance(instance, is_create, row, **kwargs)
-        # A preview inserts its new records in bulk (flush), a statement per thousand rows, not
-        # one a row; a row naming a record an earlier row created waits for it to be inserted.
+        # A preview inserts its new records in bulk (flush): a statement or two, not one a row.
+        # A row naming a record an earlier row created waits for that one to be inserted.
         if any(related.pk is None for related in instance._state.fields_cache.values() if related):
             self.flush()
         self.pending.append((kwargs["row_number"], row, instance))
