@@ -67,14 +67,18 @@ class Timestamped(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs) -> None:
-        # Store each date as the first day of the period its precision names, so it sorts right.
+        self.truncate_dates()
+        super().save(*args, **kwargs)
+
+    def truncate_dates(self) -> None:
+        """Store each date as the first day of the period its precision names, so it sorts
+        right (save does it; a bulk insert calls it first)."""
         for field in self._meta.concrete_fields:
             precision_name = f"{field.name}_precision"
             if isinstance(field, models.DateField) and hasattr(self, precision_name):
                 value = getattr(self, field.name)
                 if value is not None:
                     setattr(self, field.name, truncate(value, getattr(self, precision_name)))
-        super().save(*args, **kwargs)
 
 
 PUBLISHED = choices.Publication.PUBLISHED

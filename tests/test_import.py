@@ -1,14 +1,18 @@
 """Bulk import in admin: a preview of every row before anything is written, all rows or none,
 and every imported record a draft."""
 
+import csv
 import io
 import re
+import zipfile
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from agencies import invalidation, spreadsheets
 from agencies.choices import Publication
+from agencies.imports import RecordResource
 from agencies.models import Agency, Citation, Use
 
 pytestmark = pytest.mark.django_db
@@ -31,21 +35,15 @@ def upload(admin_client, model: str, name: str, content: bytes, file_format: str
     )
 
 
-def confirm(admin_client, model: str, preview) -> None:
-    """Press "Confirm import" on the preview page."""
+def confirm(admin_client, model: str, preview, *, expect: int = 302):
+    """Press "Confirm import" on the preview page: post its form's hidden fields."""
     page = preview.content.decode()
-    fields = dict(
-        re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page.split("confirm")[-1])
-    )
-    hidden = dict(
-        re.findall(
-            r'name="(import_file_name|original_file_name|format|resource)"'
-            r'[^>]*value="([^"]*)"',
-            page,
-        )
-    )
-    response = admin_client.post(PROCESS_URL.format(model=model), fields | hidden)
-    assert response.status_code == 302
+    form = page[page.index(PROCESS_URL.format(model=model)) :].split("</form>")[0]
+    fields = dict(re.findall(r'name="(\w+)"[^>]*value="([^"]*)"', form))
+    assert "versions" in fields  # what the preview read, for the confirm to compare
+    response = admin_client.post(PROCESS_URL.format(model=model), fields)
+    assert response.status_code == expect
+    return response
 
 
 def test_an_import_with_one_bad_row_writes_nothing_and_names_the_row(admin_client, seeded):
@@ -114,10 +112,15 @@ def test_uses_and_citations_import_from_xlsx_by_slug(admin_client, seeded):
     )
     buffer = io.BytesIO()
     workbook.save(buffer)
+    halton = Agency.objects.get(slug="halton-regional-police-service")
     preview = upload(admin_client, "use", "uses.xlsx", buffer.getvalue(), XLSX)
     assert "Confirm import" in preview.content.decode()
+    halton.refresh_from_db()
+    changed_at = halton.changed_at  # a preview derives no status
     confirm(admin_client, "use", preview)
     use = Use.objects.get(summary="Imported from a spreadsheet.")
+    halton.refresh_from_db()
+    assert halton.changed_at > changed_at  # the confirmed import derived its status again
     assert use.publication == Publication.DRAFT
     assert str(use.started) == "Jan 2020"  # the date kept to its precision
 
@@ -141,3 +144,195 @@ def test_an_unknown_slug_is_a_row_error_not_a_crash(admin_client, seeded):
     assert response.status_code == 200
     assert "Confirm import" not in response.content.decode()
     assert Use.objects.count() == before
+
+
+# Limits: refused with a plain form error before the file is parsed or any row imported.
+
+
+def agency_csv(*rows: str) -> bytes:
+    return "\n".join([AGENCY_HEADER, *rows]).encode()
+
+
+KINGSTON = "kingston-police,Kingston Police,KPF,municipal_police,CA,CA-ON,Kingston,,,"
+
+
+def xlsx(*rows: list) -> bytes:
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def no_parsing(monkeypatch):
+    """Any parse of the file fails the test: a limit must refuse it first."""
+
+    def parse(*args, **kwargs):
+        raise AssertionError("the file was parsed")
+
+    monkeypatch.setattr(spreadsheets, "read_csv", parse)
+    monkeypatch.setattr(spreadsheets, "read_xlsx", parse)
+    monkeypatch.setattr(openpyxl, "load_workbook", parse)
+
+
+def test_a_file_past_the_size_limit_is_refused_unparsed(admin_client, settings, no_parsing):
+    settings.IMPORT_MAX_BYTES = 1024
+    content = agency_csv(*[KINGSTON] * 30)
+    for name, file_format in [("agencies.csv", CSV), ("agencies.xlsx", XLSX)]:
+        response = upload(admin_client, "agency", name, content, file_format)
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "an import takes at most 1.0\xa0KB" in page
+        assert "Confirm import" not in page
+    assert not Agency.objects.exists()
+
+
+def test_a_zip_bomb_is_refused_by_its_declared_size_unopened(admin_client, no_parsing):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (21 * 1024 * 1024))
+    assert len(buffer.getvalue()) < 100_000  # small as uploaded, 21 MB unpacked
+    response = upload(admin_client, "agency", "bomb.xlsx", buffer.getvalue(), XLSX)
+    assert "The XLSX unpacks to 21.0\xa0MB; an import takes at most 20.0\xa0MB" in (
+        response.content.decode()
+    )
+
+
+def test_rows_past_the_limit_are_refused_before_any_is_imported(
+    admin_client, settings, monkeypatch
+):
+    def import_data(*args, **kwargs):
+        raise AssertionError("a row was imported")
+
+    monkeypatch.setattr(RecordResource, "import_data", import_data)
+    settings.IMPORT_MAX_ROWS = 2
+    rows = [KINGSTON.replace("kingston", f"town-{n}") for n in range(3)]
+    response = upload(admin_client, "agency", "agencies.csv", agency_csv(*rows))
+    assert "The file has more than 2 rows; split it into smaller files." in (
+        response.content.decode()
+    )
+    sheet = xlsx(AGENCY_HEADER.split(","), *[row.split(",") for row in rows])
+    response = upload(admin_client, "agency", "agencies.xlsx", sheet, XLSX)
+    assert "The file has more than 2 rows" in response.content.decode()
+
+
+# Cells: an XLSX reads as a CSV does; a formula is refused, named by row and column.
+
+
+def test_blank_xlsx_cells_import_as_the_same_row_in_csv_does(admin_client):
+    header = AGENCY_HEADER.split(",")
+    blank = ["xlsx-police", "XLSX Police", None, "municipal_police", "CA", None, *[None] * 4]
+    preview = upload(admin_client, "agency", "agencies.xlsx", xlsx(header, blank), XLSX)
+    confirm(admin_client, "agency", preview)
+    csv_row = "csv-police,CSV Police,,municipal_police,CA,,,,,"
+    confirm(admin_client, "agency", upload(admin_client, "agency", "a.csv", agency_csv(csv_row)))
+
+    fields = [name for name in header if name not in ("slug", "name")]
+    from_xlsx = Agency.objects.filter(slug="xlsx-police").values(*fields).get()
+    assert from_xlsx == Agency.objects.filter(slug="csv-police").values(*fields).get()
+    assert from_xlsx["summary"] == "" and from_xlsx["parent"] is None
+
+
+def test_a_formula_is_refused_with_its_row_and_column(admin_client):
+    rows = [KINGSTON, KINGSTON.replace("kingston", "k2"), KINGSTON.replace(",,,", ",,,=1+2")]
+    response = upload(admin_client, "agency", "agencies.csv", agency_csv(*rows))
+    assert "Row 3, column summary: formulas are not imported" in response.content.decode()
+
+    header = AGENCY_HEADER.split(",")
+    row = [*KINGSTON.split(",")[:-1], "=SUM(1,2)"]  # stored as a formula, cached value or not
+    response = upload(admin_client, "agency", "agencies.xlsx", xlsx(header, row), XLSX)
+    assert "Row 1, column summary: formulas are not imported" in response.content.decode()
+    assert not Agency.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "cell, refused",
+    [
+        ('=HYPERLINK("http://x")', True),
+        (" =1+2", True),
+        ("-SUM(A1:A2)", True),
+        ('@HYPERLINK("http://x")', True),
+        ("+cmd|' /C calc'!A0", True),
+        ("-12.5", False),
+        ("+1 416 555 0100", False),
+        ("- Police said (in 2020) that it had stopped.", False),
+        ("@torontopolice on social media", False),
+        ("A sum = 2", False),
+    ],
+)
+def test_formula_like_cells(cell, refused):
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([["summary"], [cell]])
+    text = buffer.getvalue()
+    if refused:
+        with pytest.raises(spreadsheets.Refused, match="Row 1, column summary"):
+            spreadsheets.read_csv(text)
+    else:
+        assert spreadsheets.read_csv(text)["summary"] == [cell]
+
+
+# Rows: a bad row named with its field; rows that depend on each other.
+
+
+def test_a_bad_row_is_named_with_its_field_or_its_reason(admin_client):
+    rows = [
+        KINGSTON,
+        KINGSTON.replace("municipal_police", "secret_police").replace("kingston", "k2"),
+        KINGSTON,  # the same slug again: the database refuses it, the row is named
+    ]
+    page = upload(admin_client, "agency", "agencies.csv", agency_csv(*rows)).content.decode()
+    assert re.search(r"<td>2\s*</td>\s*<td class=\"errors\">", page)
+    assert "kind" in page and "is not a valid choice" in page
+    assert re.search(r"<td>3\s*</td>\s*<td class=\"errors\">", page)
+    assert "Another agency already uses this slug" in page
+    assert "Confirm import" not in page
+
+
+def test_a_row_may_name_as_parent_an_agency_an_earlier_row_creates(admin_client):
+    child = "kingston-east,Kingston East,,municipal_police,CA,CA-ON,,kingston-police,,"
+    preview = upload(admin_client, "agency", "agencies.csv", agency_csv(KINGSTON, child))
+    confirm(admin_client, "agency", preview)
+    assert Agency.objects.get(slug="kingston-east").parent.slug == "kingston-police"
+
+
+def test_a_preview_writes_nothing_a_confirm_writes_history_and_invalidates_once(
+    admin_client, monkeypatch
+):
+    calls = []
+    monkeypatch.setattr(invalidation.summaries, "move_generation", lambda: calls.append(1))
+    preview = upload(admin_client, "agency", "agencies.csv", agency_csv(KINGSTON))
+    assert calls == [] and not Agency.history.exists()
+    confirm(admin_client, "agency", preview)
+    assert calls == [1]
+    assert Agency.history.filter(slug="kingston-police").count() == 1
+
+
+# Confirm: refused, writing nothing, if a record the preview read changed since.
+
+
+@pytest.mark.parametrize("since", ["changed", "deleted", "created"])
+def test_confirm_is_refused_if_a_record_changed_since_the_preview(admin_client, since):
+    existing = Agency.objects.create(
+        slug="existing-police", name="Existing", kind="municipal_police", country="CA"
+    )
+    rows = [KINGSTON, "existing-police,Existing Police,,municipal_police,CA,,,,,Updated."]
+    preview = upload(admin_client, "agency", "agencies.csv", agency_csv(*rows))
+    if since == "changed":
+        existing.summary = "An editor's edit."
+        existing.save()
+    elif since == "deleted":
+        existing.delete()
+    else:
+        Agency.objects.create(
+            slug="kingston-police", name="Kingston", kind="municipal_police", country="CA"
+        )
+
+    response = confirm(admin_client, "agency", preview)
+    assert response["Location"] == IMPORT_URL.format(model="agency")
+    page = admin_client.get(response["Location"]).content.decode()
+    named = "kingston-police" if since == "created" else "existing-police"
+    assert f"Nothing was imported. Since the preview, agency {named} was {since}." in page
+    assert Agency.objects.filter(slug="kingston-police").count() == (since == "created")
+    assert not Agency.objects.filter(summary="Updated.").exists()

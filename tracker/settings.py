@@ -227,6 +227,11 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # Bulk import in admin (formats in agencies/admin.py): importing needs the model's "add" permission.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# A file past a limit is refused before it is read (agencies/spreadsheets.py); an XLSX is a zip,
+# refused when its parts would unpack to more than IMPORT_MAX_UNPACKED_BYTES (a zip bomb).
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 2 * 1024 * 1024))
+IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", 20 * 1024 * 1024))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", 5000))
 
 # Cache: local memory by default; Redis when REDIS_URL is set (e.g. redis://127.0.0.1:6379/0).
 REDIS_URL = os.environ.get("REDIS_URL", "")

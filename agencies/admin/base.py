@@ -8,8 +8,6 @@ from django.contrib.auth import get_permission_codename
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
-from import_export.admin import ImportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..choices import Publication
@@ -263,12 +261,6 @@ class SourceForm(RecordForm):
             if reason:
                 raise ValidationError(reason)
         return cleaned
-
-
-class SpreadsheetImport(ImportMixin):
-    """An "Import" button on the list: CSV or XLSX, previewed, all rows or none."""
-
-    import_formats = [CSV, XLSX]
 
 
 class CitedAdmin(PublishableAdmin):

@@ -37,11 +37,11 @@ from .base import (
     PublishableAdmin,
     RecordAdmin,
     SourceForm,
-    SpreadsheetImport,
     UseInline,
     date_column,
     dates_fieldset,
 )
+from .imports import SpreadsheetImport
 
 
 @admin.register(Agency)
