@@ -14,3 +14,10 @@ graceful_timeout = 10
 accesslog = os.environ.get("ACCESS_LOG") or None  # "-" logs requests to stdout
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
+# The longest request line gunicorn reads ("GET <address> HTTP/1.1"): 8,190 bytes, its maximum.
+# The site answers an address over 8,000 characters with its own 414 (tracker/middleware.py);
+# only a longer one meets gunicorn's bare 414.
+limit_request_line = 8190
+# One header, a cookie included, up to 8,190 bytes (gunicorn's default, said here on purpose);
+# a longer one gets gunicorn's 431.
+limit_request_field_size = 8190

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 import enum
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import pydantic
@@ -32,6 +32,18 @@ from .places import COUNTRY_CODE, SUBDIVISION_CODE
 
 MAX_QUERY_LENGTH = 200
 SLUG = r"^[-a-zA-Z0-9_]+$"
+DATE_FORMAT = "%Y-%m-%d"
+
+
+def date_as_written(value: Any) -> Any:
+    """A date parameter read as the page's form reads it, YYYY-MM-DD only: pydantic alone also
+    takes a number as a Unix time, so the API read changed_since=0 as 1970-01-01."""
+    if isinstance(value, str):
+        return datetime.datetime.strptime(value, DATE_FORMAT).date()  # ValueError: a 422
+    return value
+
+
+ApiDate = Annotated[datetime.date, pydantic.BeforeValidator(date_as_written)]
 
 
 def clean_query(value: str | None) -> str:
@@ -55,7 +67,7 @@ class Filter:
 
     def form_field(self) -> forms.Field:
         if self.date:
-            return forms.DateField(required=False, label=self.label, input_formats=["%Y-%m-%d"])
+            return forms.DateField(required=False, label=self.label, input_formats=[DATE_FORMAT])
         if self.choices is not None:
             blank = [] if self.default else [("", f"Any {self.label.lower()}")]
             return forms.ChoiceField(
@@ -70,7 +82,7 @@ class Filter:
     def schema_field(self) -> tuple[Any, Any]:
         """The (type, default) of the API's query parameter."""
         if self.date:
-            return datetime.date | None, Field(None, description=self.help or None)
+            return ApiDate | None, Field(None, description=self.help or None)
         if self.choices is not None:
             if self.default:
                 return self.choices, Field(self.default, description=self.help or None)

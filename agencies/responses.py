@@ -132,7 +132,8 @@ def shown_address(current_url: str | None) -> str:
 
 def is_refined_search(shown_address: str, new_params: dict) -> bool:
     """Whether the new view differs from the one shown only in a non-empty search text."""
-    shown = dict(parse_qsl(urlsplit(shown_address).query))
+    # The address is already split from a header; parsing it again could fail ("//[" as a path).
+    shown = dict(parse_qsl(shown_address.partition("?")[2]))
     new = {name: str(value) for name, value in new_params.items()}
     shown_q, new_q = shown.pop("q", ""), new.pop("q", "")
     return bool(shown_q and new_q) and shown_q != new_q and shown == new

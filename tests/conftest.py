@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.db import transaction
 from django.test import override_settings
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
@@ -34,3 +35,16 @@ def seeded(db):
     from agencies.services.seed import load_seed_data
 
     assert load_seed_data()
+
+
+@pytest.fixture(scope="module")
+def seeded_module(django_db_setup, django_db_blocker):
+    """The seed data, loaded once for a module and rolled back after it, as Django's
+    TestCase.setUpTestData does: each test runs inside it, in a savepoint of its own (with `db`).
+    For the fuzz tests, which make hundreds of read-only requests."""
+    from agencies.services.seed import load_seed_data
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_seed_data()
+        yield
+        transaction.set_rollback(True)

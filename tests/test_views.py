@@ -313,7 +313,7 @@ def test_an_agency_with_two_uses_of_a_vendor_counts_once(client, seeded):
         {"page": "abc"},
         {"page": "99999"},
         {"page": "-1"},
-        {"q": "toronto" * 2000},
+        {"q": "toronto" * 1000},  # 7,000 characters: an address over 8,000 is a 414
     ],
 )
 def test_bad_query_values_are_ignored_not_errors(client, seeded, query):
@@ -328,7 +328,8 @@ def test_a_page_past_the_end_shows_the_last_page(client, seeded):
 
 
 def test_a_very_long_query_is_cut_not_refused(client, seeded):
-    response = client.get("/search/", {"q": "toronto" * 2000})
+    # Up to the address limit (tracker/middleware.py; tests/test_fuzz.py tests past it).
+    response = client.get("/search/", {"q": "toronto" * 1000})
     assert response.status_code == 200
     assert len(response.context["query"]) == 200
 

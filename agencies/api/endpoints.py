@@ -1,16 +1,16 @@
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, NinjaAPI, Query, Router, Schema
+from ninja import Field, NinjaAPI, Path, Query, Router, Schema
 from ninja.pagination import PaginationBase, paginate
 
 from .. import filters
 from ..choices import AgencySort
-from ..filters import values_of
+from ..filters import SLUG, values_of
 from ..models import Agency, Incident, Product, RegulatoryAction, Use
 from ..selectors import lists, records
 from . import schemas
@@ -96,10 +96,26 @@ class Pages(PaginationBase):
         }
 
 
+# A record's address: a slug in the site's pattern, or a number the database can hold. Anything
+# else is a 422 that says why, never a lookup (PostgreSQL refuses a NUL, SQLite a huge number).
+Slug = Annotated[str, Path(pattern=SLUG, max_length=200, description="The record's slug.")]
+RecordId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The record's number.")]
+
+
+def listed(item: type[Schema]) -> dict:
+    """A list's answers: a page of items, or a 422 for a filter or page that is not valid."""
+    return {200: list[item], 400: schemas.Message, 422: schemas.ValidationErrors}
+
+
+def found(record: type[Schema]) -> dict:
+    """A record's answers: the record, a 404 when none is published there, or a 422."""
+    return {200: record, 400: schemas.Message, 404: schemas.Message, 422: schemas.ValidationErrors}
+
+
 agencies = Router(tags=["agencies"])
 
 
-@agencies.get("", response=list[schemas.AgencyOut])
+@agencies.get("", response=listed(schemas.AgencyOut))
 @paginate(Pages)
 def list_agencies(request, filters: Query[AgenciesFilters]):
     values = values_of(filters)
@@ -107,8 +123,8 @@ def list_agencies(request, filters: Query[AgenciesFilters]):
     return lists.filter_agencies(values, sort)
 
 
-@agencies.get("/{slug}", response=schemas.AgencyDetail)
-def get_agency(request, slug: str):
+@agencies.get("/{slug}", response=found(schemas.AgencyDetail))
+def get_agency(request, slug: Slug):
     # What the schema reads: every use with its citations; incidents and actions by slug.
     queryset = (
         Agency.objects.public()
@@ -132,14 +148,14 @@ def get_agency(request, slug: str):
 vendors = Router(tags=["vendors"])
 
 
-@vendors.get("", response=list[schemas.VendorOut])
+@vendors.get("", response=listed(schemas.VendorOut))
 @paginate(Pages)
 def list_vendors(request, filters: Query[VendorsFilters]):
     return lists.vendor_list(values_of(filters))
 
 
-@vendors.get("/{slug}", response=schemas.VendorDetail)
-def get_vendor(request, slug: str):
+@vendors.get("/{slug}", response=found(schemas.VendorDetail))
+def get_vendor(request, slug: Slug):
     queryset = lists.vendor_list().prefetch_related(
         records.cited(), Prefetch("products", queryset=Product.objects.public())
     )
@@ -149,7 +165,7 @@ def get_vendor(request, slug: str):
 uses = Router(tags=["uses"])
 
 
-@uses.get("", response=list[schemas.UseOut])
+@uses.get("", response=listed(schemas.UseOut))
 @paginate(Pages)
 def list_uses(request, filters: Query[UsesFilters]):
     return lists.use_list(values_of(filters))
@@ -158,28 +174,28 @@ def list_uses(request, filters: Query[UsesFilters]):
 incidents = Router(tags=["incidents"])
 
 
-@incidents.get("", response=list[schemas.IncidentOut])
+@incidents.get("", response=listed(schemas.IncidentOut))
 @paginate(Pages)
 def list_incidents(request, filters: Query[IncidentsFilters]):
     return lists.incident_list(values_of(filters))
 
 
-@incidents.get("/{slug}", response=schemas.IncidentDetail)
-def get_incident(request, slug: str):
+@incidents.get("/{slug}", response=found(schemas.IncidentDetail))
+def get_incident(request, slug: Slug):
     return get_object_or_404(lists.incident_list({}).prefetch_related(records.cited()), slug=slug)
 
 
 actions = Router(tags=["actions"])
 
 
-@actions.get("", response=list[schemas.ActionOut])
+@actions.get("", response=listed(schemas.ActionOut))
 @paginate(Pages)
 def list_actions(request, filters: Query[ActionsFilters]):
     return lists.action_list(values_of(filters))
 
 
-@actions.get("/{slug}", response=schemas.ActionDetail)
-def get_action(request, slug: str):
+@actions.get("/{slug}", response=found(schemas.ActionDetail))
+def get_action(request, slug: Slug):
     action = get_object_or_404(records.action_page_queryset(), slug=slug)
     action.shown_steps = records.with_deadlines(action.shown_steps)
     return action
@@ -188,28 +204,28 @@ def get_action(request, slug: str):
 statements = Router(tags=["statements"])
 
 
-@statements.get("", response=list[schemas.StatementOut])
+@statements.get("", response=listed(schemas.StatementOut))
 @paginate(Pages)
 def list_statements(request, filters: Query[StatementsFilters]):
     return lists.statement_list(values_of(filters))
 
 
-@statements.get("/{int:pk}", response=schemas.StatementDetail)
-def get_statement(request, pk: int):
+@statements.get("/{pk}", response=found(schemas.StatementDetail))
+def get_statement(request, pk: RecordId):
     return get_object_or_404(records.statements_shown(), pk=pk)
 
 
 sources = Router(tags=["sources"])
 
 
-@sources.get("", response=list[schemas.SourceOut])
+@sources.get("", response=listed(schemas.SourceOut))
 @paginate(Pages)
 def list_sources(request, filters: Query[SourcesFilters]):
     return lists.source_list(values_of(filters))
 
 
-@sources.get("/{slug}", response=schemas.SourceDetail)
-def get_source(request, slug: str):
+@sources.get("/{slug}", response=found(schemas.SourceDetail))
+def get_source(request, slug: Slug):
     source = get_object_or_404(lists.source_list(), slug=slug)
     source.quotes = list(lists.citation_list({"source": slug}))
     return source
@@ -218,7 +234,7 @@ def get_source(request, slug: str):
 citations = Router(tags=["citations"])
 
 
-@citations.get("", response=list[schemas.CitationOut])
+@citations.get("", response=listed(schemas.CitationOut))
 @paginate(Pages)
 def list_citations(request, filters: Query[CitationsFilters]):
     values = values_of(filters)

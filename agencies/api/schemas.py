@@ -151,3 +151,22 @@ class StatementDetail(StatementOut, Cited):
 
 class SourceDetail(SourceOut):
     quotes: list[CitationOut]
+
+
+class Message(Schema):
+    """An error: a 404 (nothing published at this address) or a 400 (a NUL or bytes that are
+    not UTF-8 in the request, refused before it is read: tracker/middleware.py)."""
+
+    detail: str
+
+
+class ValidationIssue(Schema):
+    type: str = Field(description="What failed, e.g. string_pattern_mismatch.")
+    loc: list[str | int] = Field(description="Where: the part of the request, then the name.")
+    msg: str
+
+
+class ValidationErrors(Schema):
+    """A 422: a parameter that is not valid, each named."""
+
+    detail: list[ValidationIssue]
