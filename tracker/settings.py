@@ -170,18 +170,25 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
-# Cache: local memory by default; Redis when REDIS_URL is set (e.g. redis://127.0.0.1:6379/0).
+# One cache shared by every worker process, so they all serve the same generation of pages:
+# files in CACHE_DIR by default, Redis when REDIS_URL is set (e.g. redis://127.0.0.1:6379/0).
+# Local memory would be one cache per gunicorn worker, each answering differently.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_DIR = Path(os.environ.get("CACHE_DIR") or BASE_DIR / ".cache")
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": CACHE_DIR,
+            # Pages are cached per address; past this many files a third are dropped at random.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
     )
 }
 # Whole public pages for anonymous visitors, emptied on every write (agencies/page_cache.py).
 # Off while developing, so a template change shows at once; 0 turns it off anywhere.
-PAGE_CACHE_STAMP = os.environ.get("PAGE_CACHE_STAMP", str(BASE_DIR / ".page-cache-stamp"))
 PUBLIC_PAGE_CACHE_SECONDS = int(
     os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "0" if DEBUG else "300")
 )
