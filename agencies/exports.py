@@ -6,6 +6,7 @@ record named "=HYPERLINK(…)" opens as text."""
 from __future__ import annotations
 
 import csv
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -88,8 +89,11 @@ def export_csv(request: HttpRequest, name: str) -> StreamingHttpResponse:
             Column("permalink", lambda r: request.build_absolute_uri(r.get_absolute_url()))
         )
     rows = ([column.cell(record) for column in columns] for record in records.iterator(CHUNK_SIZE))
+    # The first chunk's query runs here, before the 200 is sent: a database that cannot be read
+    # is a 503 (tracker/outage.py), not a download that stops after its header row.
+    first = list(itertools.islice(rows, 1))
     response = StreamingHttpResponse(
-        csv_lines([column.name for column in columns], rows),
+        csv_lines([column.name for column in columns], itertools.chain(first, rows)),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'

@@ -76,6 +76,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "tracker.middleware.ContentSecurityPolicyMiddleware",
+    # Last, so its process_exception is the first to see a view's error: an unreachable
+    # database is a 503 (tracker/outage.py).
+    "tracker.outage.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -106,7 +109,9 @@ def database_from_url(url: str) -> dict:
         config["CONN_MAX_AGE"] = 0
         config["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
     elif config["ENGINE"] == "django.db.backends.postgresql":
-        config.setdefault("OPTIONS", {})
+        # A server that does not answer fails the request in seconds (a 503, tracker/outage.py)
+        # instead of holding a worker until gunicorn's timeout; ?connect_timeout= overrides it.
+        config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
     else:
         raise ImproperlyConfigured(f"DATABASE_URL must point at SQLite or PostgreSQL, not {url!r}")
     return config
