@@ -107,7 +107,13 @@ def database_from_url(url: str) -> dict:
         # Persistent connections buy nothing on SQLite; IMMEDIATE transactions and a lock timeout
         # keep concurrent writers from failing with "database is locked".
         config["CONN_MAX_AGE"] = 0
-        config["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+        # The write-ahead log lets readers go on reading while a writer commits (a rollback
+        # journal locks them out); it is a property of the file, set again on every connection.
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL",
+        }
     elif config["ENGINE"] == "django.db.backends.postgresql":
         # A server that does not answer fails the request in seconds (a 503, tracker/outage.py)
         # instead of holding a worker until gunicorn's timeout; ?connect_timeout= overrides it.
