@@ -6,6 +6,8 @@ SQLite's test database lives in memory and cannot be taken away, so every query 
 vanished or unreadable file would, with sqlite3's own OperationalError."""
 
 import contextlib
+import csv
+import io
 import sqlite3
 from unittest import mock
 
@@ -145,3 +147,32 @@ def test_only_an_unreachable_database_is_an_outage():
     # A broken query is a bug to fix, not a moment to wait: still a 500.
     assert not is_outage(IntegrityError("duplicate key"))
     assert not is_outage(ValueError("bad value"))
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite creates a missing file")
+def test_readyz_is_not_fooled_by_an_empty_sqlite_file(client, tmp_path):
+    """A database file deleted under the site comes back empty on the next connection."""
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    empty = DatabaseWrapper({**connection.settings_dict, "NAME": str(tmp_path / "gone.sqlite3")})
+    try:
+        with mock.patch("tracker.outage.connection", empty):
+            ready = client.get("/readyz")
+    finally:
+        empty.close()
+    assert ready.json()["failed"] == ["database"]
+
+
+@pytest.mark.django_db
+def test_a_download_reads_its_first_chunk_before_answering(client, monkeypatch):
+    """Read before the answer, then the rest: each record once, though one was published
+    in between (the outage case is in the first test)."""
+    from agencies import exports
+
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
+    names = sorted(make_agency().name for _ in range(5))
+    response = client.get("/agencies/export.csv")
+    make_agency(name="Aaa, published once the download began")  # shifts the rest by one
+    body = b"".join(response.streaming_content).decode()
+    assert [row["name"] for row in csv.DictReader(io.StringIO(body))] == names
