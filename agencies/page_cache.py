@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -16,36 +15,23 @@ from django.db import transaction
 from django.http import HttpResponse
 
 GENERATION_KEY = "public-pages:generation"
+# Admin is for editors; the health checks must answer without the cache (tracker/outage.py).
+UNCACHED_PATHS = ("/admin/", "/healthz", "/readyz")
 
 
 def cache_seconds() -> int:
     return settings.PUBLIC_PAGE_CACHE_SECONDS
 
 
-def generation_in_file() -> bool:
-    # Local memory is one per worker process, so the generation that all workers must agree on
-    # lives in a small file beside the project instead; Redis is shared, so it lives there.
-    return settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
-
-
 def new_generation() -> str:
+    # In the cache every worker shares (settings.CACHES), so a write in one worker empties the
+    # pages of all of them.
     generation = uuid.uuid4().hex
-    if generation_in_file():
-        stamp = Path(settings.PAGE_CACHE_STAMP)
-        temporary = stamp.with_name(f"{stamp.name}.{generation}")
-        temporary.write_text(generation)
-        temporary.replace(stamp)  # atomic: a reader sees the old generation or the new one
-    else:
-        cache.set(GENERATION_KEY, generation, timeout=None)
+    cache.set(GENERATION_KEY, generation, timeout=None)
     return generation
 
 
 def current_generation() -> str:
-    if generation_in_file():
-        try:
-            return Path(settings.PAGE_CACHE_STAMP).read_text() or new_generation()
-        except FileNotFoundError:
-            return new_generation()
     return cache.get(GENERATION_KEY) or new_generation()
 
 
@@ -62,14 +48,14 @@ def page_key(request) -> str:
     fragment = request.headers.get("HX-Request", "") + request.headers.get(
         "HX-History-Restore-Request", ""
     )
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"public-pages:{fragment}:{path}"
+    # Scheme and host count: a page holds absolute links (feeds, the API's `next`), so one asked
+    # for as https://other-name/ must not be served to a visitor of http://this-name/.
+    address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+    return f"public-pages:{fragment}:{address}"
 
 
 def generation_and_entry(key: str) -> tuple[str, tuple | None]:
     """The current generation and the page stored under key, in one cache round trip."""
-    if generation_in_file():
-        return current_generation(), cache.get(key)
     found = cache.get_many([GENERATION_KEY, key])
     return found.get(GENERATION_KEY) or new_generation(), found.get(key)
 
@@ -103,7 +89,7 @@ class PublicPageCacheMiddleware:
             cache_seconds() > 0
             and request.method == "GET"
             and settings.SESSION_COOKIE_NAME not in request.COOKIES  # anonymous, no session
-            and not request.path.startswith("/admin/")
+            and not request.path.startswith(UNCACHED_PATHS)
         )
 
     def cacheable_response(self, response) -> bool:

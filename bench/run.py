@@ -257,9 +257,9 @@ def main() -> None:
     env = os.environ | {
         "DATABASE_URL": database_url,
         "DJANGO_DEBUG": "0",
-        "PAGE_CACHE_STAMP": str(ROOT / "bench" / ".page-cache-stamp"),
+        "CACHE_DIR": str(ROOT / "bench" / ".cache"),
     }
-    cache_backend = "redis" if env.get("REDIS_URL") else "local memory"  # as `make serve`
+    cache_backend = "redis" if env.get("REDIS_URL") else "files"  # as `make serve`
 
     if engine == "sqlite" and options.rebuild:
         Path(database_url.removeprefix("sqlite:///")).unlink(missing_ok=True)

@@ -23,6 +23,16 @@ def plain_static_files():
 
 
 @pytest.fixture(autouse=True, scope="session")
+def local_memory_cache():
+    """Each test process has its own cache, so parallel runs (xdist, other checkouts) never share
+    the project's .cache/ folder or a Redis; tests of the shared caches name theirs."""
+    with override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    ):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
 def no_page_cache():
     """Each test sees fresh pages; tests/test_page_cache.py turns the cache on where it tests it."""
     with override_settings(PUBLIC_PAGE_CACHE_SECONDS=0):

@@ -1,8 +1,10 @@
 """The anonymous page cache: a second visit is served without the database, and no visitor
-sees a stale fact after any write. Run on local memory and on the Redis server."""
+sees a stale fact after any write. Run on local memory (the tests' own), on files (the default
+cache every worker shares) and on the Redis server."""
 
 import os
 import socket
+import uuid
 
 import pytest
 from django.core.cache import cache
@@ -10,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from agencies.models import Agency, Citation, Source
+from agencies.page_cache import GENERATION_KEY, page_key
 
 pytestmark = pytest.mark.django_db
 
@@ -27,19 +30,39 @@ def redis_url() -> str:
     return url
 
 
-@pytest.fixture(params=["local memory", "redis"])
-def page_cache(request, settings):
-    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
-    if request.param == "redis":
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": redis_url(),
-            }
+def shared_cache(kind: str, folder) -> dict:
+    """The settings of a cache every worker shares: a folder of files, or Redis under a prefix of
+    this test's own, so that parallel runs never see (or clear) each other's keys."""
+    if kind == "files":
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": folder,
         }
-    cache.clear()
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": redis_url(),
+        "KEY_PREFIX": f"tracker-test-{uuid.uuid4().hex}",
+    }
+
+
+def forget_redis_keys() -> None:
+    client = cache._cache.get_client(write=True)
+    for key in client.scan_iter(f"{cache.key_prefix}:*"):
+        client.delete(key)
+
+
+@pytest.fixture(params=["local memory", "files", "redis"])
+def page_cache(request, settings, tmp_path):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
+    if request.param != "local memory":
+        settings.CACHES = {"default": shared_cache(request.param, tmp_path / "cache")}
+    if request.param != "redis":
+        cache.clear()
     yield request.param
-    cache.clear()
+    if request.param == "redis":
+        forget_redis_keys()
+    else:
+        cache.clear()
 
 
 def get(client, url, **headers):
@@ -93,30 +116,63 @@ def test_editors_and_downloads_are_never_served_from_the_cache(
     assert "X-Cache" not in download
 
 
-def test_workers_with_their_own_memory_agree_through_the_stamp(seeded, settings, tmp_path):
-    """Each gunicorn worker has its own local memory, so the generation lives in a file."""
-    from pathlib import Path
-
-    from agencies import page_cache
+@pytest.mark.parametrize("kind", ["files", "redis"])
+def test_every_worker_sees_a_write_made_in_another(client, seeded, settings, tmp_path, kind):
+    """Each gunicorn worker opens the shared cache on its own: a second handle on the same folder
+    or server stands for another worker, and serves the page the first one cached until a
+    write in either moves the generation for both."""
+    from django.core.cache import caches
 
     settings.PUBLIC_PAGE_CACHE_SECONDS = 300
-    settings.PAGE_CACHE_STAMP = str(tmp_path / "stamp")
-    before = page_cache.current_generation()
-    Agency.objects.filter(slug="toronto-police-service").first().save()  # a save in one worker
-    after = Path(settings.PAGE_CACHE_STAMP).read_text()  # what every other worker reads
-    assert after != before
-    assert page_cache.current_generation() == after
+    settings.CACHES = {"default": shared_cache(kind, tmp_path / "cache")}
+    try:
+        get(client, TORONTO)
+        other_worker = caches.create_connection("default")
+        generation = other_worker.get(GENERATION_KEY)
+        assert generation is not None
+        assert other_worker.get(page_key_of(client, TORONTO))[0] == generation
+        Agency.objects.get(slug="toronto-police-service").save()  # a save in one worker
+        assert other_worker.get(GENERATION_KEY) != generation
+        again, _ = get(client, TORONTO)
+        assert again["X-Cache"] == "miss"
+    finally:
+        if kind == "redis":
+            forget_redis_keys()
+
+
+def page_key_of(client, url: str) -> str:
+    from django.test import RequestFactory
+
+    return page_key(RequestFactory().get(url))
 
 
 def test_the_generation_moves_again_when_the_write_commits(
-    seeded, settings, tmp_path, django_capture_on_commit_callbacks
+    seeded, settings, django_capture_on_commit_callbacks
 ):
     """Another worker may render the old page after the save and before the commit."""
     from agencies import page_cache
 
     settings.PUBLIC_PAGE_CACHE_SECONDS = 300
-    settings.PAGE_CACHE_STAMP = str(tmp_path / "stamp")
     with django_capture_on_commit_callbacks(execute=True):
         Agency.objects.get(slug="toronto-police-service").save()
         at_save = page_cache.current_generation()
     assert page_cache.current_generation() != at_save
+
+
+def test_scheme_and_host_are_part_of_the_key(client, seeded, page_cache):
+    """Feeds and the API's `next` carry absolute links: a page first asked for under another
+    host name, or over https, is never served to a visitor of this one."""
+    api_list = "/api/v1/agencies?page_size=1"
+    for url, link in (("/feeds/events.atom", b"://{}/"), (api_list, b"://{}/api/v1/agencies?")):
+        answers = {}
+        for host, secure in (("localhost", False), ("testserver", False), ("localhost", True)):
+            response = client.get(url, headers={"host": host}, secure=secure)
+            assert response.status_code == 200
+            assert response["X-Cache"] == "miss"
+            scheme = b"https" if secure else b"http"
+            assert scheme + link.replace(b"{}", host.encode()) in response.content
+            answers[(host, secure)] = response.content
+        again = client.get(url, headers={"host": "testserver"})
+        assert again["X-Cache"] == "hit"
+        assert again.content == answers[("testserver", False)]
+        assert len(set(answers.values())) == 3

@@ -92,6 +92,9 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the "Sign-in locked" page.
     "axes.middleware.AxesMiddleware",
+    # After axes (which only reads the response), so its process_exception is the first to see a view's error: an unreachable
+    # database is a 503 (tracker/outage.py).
+    "tracker.outage.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -120,9 +123,17 @@ def database_from_url(url: str) -> dict:
         # Persistent connections buy nothing on SQLite; IMMEDIATE transactions and a lock timeout
         # keep concurrent writers from failing with "database is locked".
         config["CONN_MAX_AGE"] = 0
-        config["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+        # The write-ahead log lets readers go on reading while a writer commits (a rollback
+        # journal locks them out); it is a property of the file, set again on every connection.
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL",
+        }
     elif config["ENGINE"] == "django.db.backends.postgresql":
-        config.setdefault("OPTIONS", {})
+        # A server that does not answer fails the request in seconds (a 503, tracker/outage.py)
+        # instead of holding a worker until gunicorn's timeout; ?connect_timeout= overrides it.
+        config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
     else:
         raise ImproperlyConfigured(f"DATABASE_URL must point at SQLite or PostgreSQL, not {url!r}")
     return config
@@ -235,18 +246,25 @@ IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 2 * 1024 * 1024))
 IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", 20 * 1024 * 1024))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", 5000))
 
-# Cache: local memory by default; Redis when REDIS_URL is set (e.g. redis://127.0.0.1:6379/0).
+# One cache shared by every worker process, so they all serve the same generation of pages:
+# files in CACHE_DIR by default, Redis when REDIS_URL is set (e.g. redis://127.0.0.1:6379/0).
+# Local memory would be one cache per gunicorn worker, each answering differently.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_DIR = Path(os.environ.get("CACHE_DIR") or BASE_DIR / ".cache")
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": CACHE_DIR,
+            # Pages are cached per address; past this many files a third are dropped at random.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
     )
 }
 # Whole public pages for anonymous visitors, emptied on every write (agencies/page_cache.py).
 # Off while developing, so a template change shows at once; 0 turns it off anywhere.
-PAGE_CACHE_STAMP = os.environ.get("PAGE_CACHE_STAMP", str(BASE_DIR / ".page-cache-stamp"))
 PUBLIC_PAGE_CACHE_SECONDS = int(
     os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "0" if DEBUG else "300")
 )
