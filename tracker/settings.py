@@ -90,10 +90,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    # Last, as django-axes asks: turns a locked-out sign-in into the "Sign-in locked" page.
+    # Turns a locked-out sign-in into the "Sign-in locked" page (django-axes asks for it last).
     "axes.middleware.AxesMiddleware",
-    # After axes (which only reads the response), so its process_exception is the first to see a view's error: an unreachable
-    # database is a 503 (tracker/outage.py).
+    # Axes only reads the response, so this may follow it: last, its process_exception is the
+    # first to see a view's error, and an unreachable database is a 503 (tracker/outage.py).
     "tracker.outage.DatabaseOutageMiddleware",
 ]
 
