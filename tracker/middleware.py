@@ -2,8 +2,7 @@
 
 from urllib.parse import unquote_to_bytes
 
-from django.http import HttpResponse, JsonResponse
-from django.template.loader import render_to_string
+from .errors import error_response
 
 # The longest address (path and query, as sent) the site reads. gunicorn refuses a request line
 # over 8,190 bytes itself (limit_request_line, its maximum); this stays below it, so every
@@ -58,10 +57,4 @@ class RequestGuardMiddleware:
 
 
 def refusal(request, status: int):
-    detail = REFUSALS[status]
-    if request.path_info.startswith("/api/"):
-        response = JsonResponse({"detail": detail}, status=status)
-    else:
-        # Rendered without the request: context processors would read the text refused.
-        response = HttpResponse(render_to_string(f"{status}.html"), status=status)
-    return response
+    return error_response(request, status, REFUSALS[status])

@@ -21,17 +21,17 @@ import uuid
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.template import loader
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from django.views.defaults import server_error
 
+from .errors import error_response
+
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 30
-API_PREFIX = "/api/"
 
 
 def is_outage(exc: BaseException | None) -> bool:
@@ -48,13 +48,9 @@ def is_outage(exc: BaseException | None) -> bool:
 
 
 def unavailable(request: HttpRequest) -> HttpResponse:
-    """The 503 itself, rendered without a query: no request context, so no context processor
-    (the signed-in user, messages) reaches for the database."""
+    """The 503 itself, rendered without a query."""
     detail = "The database is unavailable. Please try again shortly."
-    if request.path.startswith(API_PREFIX):
-        response = JsonResponse({"detail": detail}, status=503)
-    else:
-        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response = error_response(request, 503, detail)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)  # no-store: neither the page cache nor a proxy keeps it
     return response
