@@ -50,8 +50,11 @@ check-deploy: $(BIN)/.synced
 bench-security: $(BIN)/.synced
 	$(BIN)/python bench/security.py $(BENCH_ARGS)
 
+# One test process per core (pytest-xdist), each file's tests in one process; TEST_WORKERS=0
+# runs them all in this process.
+TEST_WORKERS ?= auto
 test: $(BIN)/.synced
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(BIN)/.synced
 	$(BIN)/ruff check .
