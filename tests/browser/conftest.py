@@ -22,8 +22,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = Path(__file__).parent / "screenshots"
-# Generous enough for a loaded machine, short enough that a real hang fails fast.
-TIMEOUT_MS = 10_000
+# Generous enough for a first page on a loaded machine (two test processes, one per core), short
+# enough that a real hang fails fast.
+TIMEOUT_MS = 30_000
 
 
 def _missing_browser(reason: str):
