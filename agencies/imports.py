@@ -132,11 +132,20 @@ class RecordResource(resources.ModelResource):
     def get_diff_class(self):
         return Diff
 
-    def import_data_inner(self, dataset, dry_run, *args, **kwargs):
+    def import_data_inner(
+        self, dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs
+    ):
         self.dry_run = dry_run
+        if dry_run:
+            # A preview needs no savepoint per row, two round trips a row: import_data's
+            # transaction rolls the whole preview back, new rows are inserted together (flush)
+            # and an update is saved in a savepoint of its own (save_instance).
+            using_transactions = False
         # Inside the import's transaction: once for the whole import, or not at all in a preview.
         with invalidation.batched(discard=dry_run):
-            return super().import_data_inner(dataset, dry_run, *args, **kwargs)
+            return super().import_data_inner(
+                dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs
+            )
 
     def before_import(self, dataset, **kwargs) -> None:
         for field in self.fields.values():
@@ -201,8 +210,10 @@ class RecordResource(resources.ModelResource):
             raise ValidationError(errors)
 
     def save_instance(self, instance, is_create, row, **kwargs) -> None:
-        if not (self.dry_run and is_create):
+        if not self.dry_run:
             return super().save_instance(instance, is_create, row, **kwargs)
+        if not is_create:  # saved so that the database checks it, then rolled back
+            return self.do_instance_save(instance, is_create)
         # A preview inserts its new records in bulk (flush): a statement or two, not one a row.
         # A row naming a record an earlier row created waits for that one to be inserted.
         if any(related.pk is None for related in instance._state.fields_cache.values() if related):

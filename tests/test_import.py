@@ -290,6 +290,18 @@ def test_a_bad_row_is_named_with_its_field_or_its_reason(admin_client):
     assert "Confirm import" not in page
 
 
+def test_a_preview_names_an_update_the_database_refuses_and_changes_nothing(admin_client):
+    confirm(admin_client, "agency", upload(admin_client, "agency", "a.csv", agency_csv(KINGSTON)))
+    moved = KINGSTON.replace("CA-ON", "US-NY")  # a province outside the agency's country
+    renamed = KINGSTON.replace("kingston-police", "k2").replace("Kingston Police", "K Two")
+    page = upload(admin_client, "agency", "b.csv", agency_csv(moved, renamed)).content.decode()
+    assert re.search(r"<td>1\s*</td>\s*<td class=\"errors\">", page)
+    assert "The province or state must be in the agency&#x27;s country" in page
+    assert "Confirm import" not in page
+    assert Agency.objects.get(slug="kingston-police").subdivision == "CA-ON"
+    assert not Agency.objects.filter(slug="k2").exists()
+
+
 def test_a_row_may_name_as_parent_an_agency_an_earlier_row_creates(admin_client):
     child = "kingston-east,Kingston East,,municipal_police,CA,CA-ON,,kingston-police,,"
     preview = upload(admin_client, "agency", "agencies.csv", agency_csv(KINGSTON, child))
