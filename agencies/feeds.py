@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 
 from .models import Agency, Incident, RegulatoryAction, Vendor
-from .selectors import records, timeline
+from .selectors import records, timeline, timeline_pages
 
 FEED_SIZE = 50
 TAG_AUTHORITY = "facial-recognition-tracker,2026"
@@ -94,15 +94,16 @@ class AgencyEventsFeed(RecordFeed):
     queryset = staticmethod(records.agency_detail_queryset)
 
     def events(self, agency: Agency) -> list:
-        statements = records.statements_of(agency)
-        return timeline.agency_timeline(agency, statements) + timeline.status_events(agency)
+        # The newest events come first in the paged timeline: a feed's worth, from the database.
+        newest = timeline_pages.agency_timeline(agency)[:FEED_SIZE]
+        return newest + timeline.status_events(agency)
 
 
 class VendorEventsFeed(RecordFeed):
     queryset = staticmethod(records.vendor_detail_queryset)
 
     def events(self, vendor: Vendor) -> list:
-        return timeline.vendor_timeline(vendor)
+        return timeline_pages.vendor_timeline(vendor)[:FEED_SIZE]
 
 
 class IncidentFeed(RecordFeed):

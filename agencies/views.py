@@ -52,10 +52,9 @@ from .responses import (
     wants_fragment,
     without_empty_parameters,
 )
-from .selectors import charts, facets, lists, records, timeline
+from .selectors import charts, facets, lists, records, timeline, timeline_pages
 from .selectors import dashboard as figures
 from .selectors import search as searching
-from .status import derive_status
 
 
 @public_page
@@ -138,27 +137,22 @@ def agency_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     )
     kind = filters.TIMELINE.form(request.GET).valid_values().get("kind", "")
     statements = list(records.statements_of(agency))
-    events = timeline.agency_timeline(agency, statements)
-    derived = derive_status(agency.uses.all(), agency.actions.all(), agency.pk)
-    vendors = {use.product.vendor for use in agency.uses.all()}  # public uses: vendor published
-    timeline_page = paginate(request, timeline.sort_timeline(events, kind), TIMELINE_PAGE)
+    events = timeline_pages.agency_timeline(agency, kind)
+    timeline_page = paginate(request, events, TIMELINE_PAGE)
     timeline.attach_citations(timeline_page.object_list)
+    counts = events.counts()
     return render_record(
         request,
         "agencies/agency_detail.html",
         {
             "agency": agency,
-            "derived": derived,
             # Newest first, 50 a page: an agency with hundreds of facts stays a readable page.
             "timeline": timeline_page,
             "timeline_kind": kind,
             "timeline_kind_label": dict(TimelineKind.choices).get(kind, ""),
-            "timeline_total": len(events),
-            "timeline_filters": [
-                (key, label, sum(event.kind == key for event in events))
-                for key, label in TimelineKind.choices
-            ],
-            "vendors": sorted(vendors, key=lambda vendor: vendor.name),
+            "timeline_total": counts.total(),
+            "timeline_filters": [(key, label, counts[key]) for key, label in TimelineKind.choices],
+            "vendors": records.vendors_of(agency),
             "authorities": records.authorities_acting_on(agency),
             "status_over_time": records.status_over_time(agency),
             "statements": statements,
@@ -188,10 +182,7 @@ def vendor_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     )
     # Two lists page on their own: customers by `page`, the timeline by `timeline_page`.
     timeline_page = paginate(
-        request,
-        timeline.sort_timeline(timeline.vendor_timeline(vendor)),
-        TIMELINE_PAGE,
-        param="timeline_page",
+        request, timeline_pages.vendor_timeline(vendor), TIMELINE_PAGE, param="timeline_page"
     )
     timeline.attach_citations(timeline_page.object_list)
     return render_record(

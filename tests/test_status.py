@@ -138,7 +138,7 @@ def test_a_use_of_an_unpublished_vendor_leaves_the_status_until_the_vendor_is_pu
     agency = f.make_agency()
     f.make_use(agency=agency, product=f.make_product(vendor=vendor), status="confirmed")
     assert status_of(agency)[0] == AgencyStatus.NO_KNOWN_USE
-    page = client.get(agency.get_absolute_url()).context["derived"]
+    page = client.get(agency.get_absolute_url()).context["agency"]
     assert page.status == AgencyStatus.NO_KNOWN_USE
 
     assert publishing.publish(records=[vendor]).done == [vendor]
@@ -165,18 +165,22 @@ def test_saving_an_agency_loaded_before_its_use_changed_keeps_the_derived_status
     assert status_of(agency)[0] == AgencyStatus.CONFIRMED
 
 
-def test_the_use_that_decides_the_status_is_the_first_reason(client):
+def test_why_names_the_use_that_decides_the_status_as_stored(client):
     agency = f.make_agency()
-    f.make_use(agency=agency, status="confirmed", started_on=datetime.date(2019, 1, 1))
+    confirmed = f.make_use(agency=agency, status="confirmed", started_on=datetime.date(2019, 1, 1))
     f.make_use(agency=agency, status="suspended", started_on=datetime.date(2021, 1, 1))
-    derived = client.get(agency.get_absolute_url()).context["derived"]
-    assert derived.status == AgencyStatus.CONFIRMED
-    assert derived.reasons[0].startswith("Confirmed use")  # though the suspension is newer
+    html = client.get(agency.get_absolute_url()).content.decode()
+    why = html[html.index("<h3>Why</h3>") : html.index("one published rule")]
+    # Though the suspension is newer, the confirmed use decides: the stored status says so.
+    assert f'Decided by <a href="{confirmed.get_absolute_url()}">the use of' in why
+    assert "(confirmed use)" in why
 
 
-def test_a_long_list_of_reasons_shows_ten_and_folds_the_rest(client):
+def test_why_counts_the_timeline_events_it_is_derived_from(client):
     agency = f.make_agency()
     for year in range(2000, 2012):
         f.make_use(agency=agency, status="ended", started_on=datetime.date(year, 1, 1))
     html = client.get(agency.get_absolute_url()).content.decode()
-    assert "<summary>2 more reasons</summary>" in html
+    why = html[html.index("<h3>Why</h3>") : html.index("one published rule")]
+    assert '<a href="?kind=use#timeline-heading">12 use events</a>' in why
+    assert "0 regulatory action events" in why

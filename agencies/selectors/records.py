@@ -63,21 +63,28 @@ def newest(field_name: str):
 
 
 def agency_detail_queryset(*, drafts: bool = False) -> QuerySet[Agency]:
-    """An agency with what its page shows beyond the timeline's citations (attach_citations)."""
+    """An agency with what its page shows beside its timeline (timeline_pages), which is paged
+    in the database: nothing here grows with the agency's uses, incidents or actions."""
     return (
         shown(Agency, drafts)
         .with_public_parent()
         .select_related("parent")
         .prefetch_related(
             cited(),
-            Prefetch("uses", queryset=Use.objects.public().select_related("product__vendor")),
-            public("incidents", Incident),
-            Prefetch("actions", queryset=RegulatoryAction.objects.public().with_steps()),
             public("children", Agency),
             Prefetch(
                 "status_changes", queryset=StatusChange.objects.order_by("-recorded_at", "-pk")
             ),
         )
+    )
+
+
+def vendors_of(agency: Agency) -> QuerySet[Vendor]:
+    """The vendors of the agency's public uses (a public use's product and vendor are public)."""
+    return (
+        Vendor.objects.filter(products__uses__in=Use.objects.public().filter(agency=agency))
+        .distinct()
+        .order_by("name")
     )
 
 
@@ -90,9 +97,11 @@ class StatusStep:
 
 
 def status_over_time(agency: Agency) -> list[StatusStep]:
-    """The agency's status changes, newest first, from what its page prefetched."""
-    public_uses = {use.pk: use for use in agency.uses.all()}
-    return [StatusStep(c, public_uses.get(c.use_id)) for c in agency.status_changes.all()]
+    """The agency's status changes (prefetched), newest first, each with its deciding use."""
+    changes = agency.status_changes.all()
+    deciding = Use.objects.public().filter(pk__in={change.use_id for change in changes})
+    public_uses = {use.pk: use for use in deciding.select_related("product")}
+    return [StatusStep(change, public_uses.get(change.use_id)) for change in changes]
 
 
 def authorities_acting_on(agency: Agency) -> QuerySet[Authority]:
@@ -110,13 +119,11 @@ def authorities_acting_on(agency: Agency) -> QuerySet[Authority]:
 
 
 def vendor_detail_queryset(*, drafts: bool = False) -> QuerySet[Vendor]:
-    """A vendor with its products (and their citations), incidents and actions."""
+    """A vendor with its products and their citations; its timeline is paged in the database
+    (timeline_pages)."""
     return shown(Vendor, drafts).prefetch_related(
         cited(),
         Prefetch("products", queryset=Product.objects.public().prefetch_related(cited())),
-        public("incidents", Incident),
-        Prefetch("actions", queryset=RegulatoryAction.objects.public().with_steps()),
-        Prefetch("statements", queryset=statements_shown().order_by("said_on", "pk")),
     )
 
 
@@ -206,10 +213,11 @@ def with_deadlines(steps) -> list:
     return ordered
 
 
+def by_or_about(agency: Agency) -> Q:
+    """The statements made on the agency's behalf or about it or one of its uses."""
+    return Q(agency=agency) | Q(about_agency=agency) | Q(about_use__agency=agency)
+
+
 def statements_of(agency: Agency) -> QuerySet[Statement]:
     """The public statements made on the agency's behalf or about it, oldest said first."""
-    return (
-        statements_shown()
-        .filter(Q(agency=agency) | Q(about_agency=agency) | Q(about_use__agency=agency))
-        .order_by("said_on", "pk")
-    )
+    return statements_shown().filter(by_or_about(agency)).order_by("said_on", "pk")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import enum
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,8 +34,23 @@ from ..models import (
     RegulatoryAction,
     Statement,
     Use,
-    Vendor,
 )
+
+
+class Source(enum.IntEnum):
+    """What an event is told from; among events of the same date, this order, then the record's
+    id, then the step (a use's beginning before its end)."""
+
+    USE = 0
+    INCIDENT = 1
+    ACTION = 2  # an action's opening or closing, when it has no public steps
+    STEP = 3
+    SAID = 4  # a statement on the record
+    QUOTE = 5  # words quoted in sources (statement_events)
+    STATUS = 6  # a change of an agency's status (feeds)
+
+
+USE_STEPS = ("began", "made-public", "ended", "undated")
 
 
 @dataclass
@@ -56,14 +72,20 @@ class TimelineEvent:
     key: str = ""
     first_published: datetime.datetime | None = None
     revised: datetime.datetime | None = None
+    order: tuple[Source, int, int] = (Source.USE, 0, 0)  # (source, record id, step): order_key
 
     @property
     def url(self) -> str:
         return self.links_to.get_absolute_url() if self.links_to else ""
 
-    @property
-    def sort_key(self):
-        return self.date.sort_key() if self.date else (None,)
+
+def order_key(event: TimelineEvent) -> tuple:
+    """Newest first, the vaguer of two dates on the same day after the precise one; undated
+    events last; ties by event.order. The same order in SQL: timeline_pages.ORDER."""
+    if event.date is None:
+        return (1, 0, 0, *event.order)
+    value, rank = event.date.sort_key()
+    return (0, -value.toordinal(), -rank, *event.order)
 
 
 def use_events(use: Use, *, subject: str) -> list[TimelineEvent]:
@@ -71,12 +93,12 @@ def use_events(use: Use, *, subject: str) -> list[TimelineEvent]:
     product = use.product.name
     status = USE_STATUS_LABELS[use.status]
     steps = [
-        ("began", use.started, f"{subject} began using {product}", status),
-        ("made-public", use.disclosed, f"Use of {product} by {subject} made public", status),
-        ("ended", use.ended, f"{subject} stopped using {product}", status),
+        (0, use.started, f"{subject} began using {product}", status),
+        (1, use.disclosed, f"Use of {product} by {subject} made public", status),
+        (2, use.ended, f"{subject} stopped using {product}", status),
     ]
     dated = [step for step in steps if step[1]] or [
-        ("undated", None, f"{subject}: {status.lower()} of {product}", "")
+        (3, None, f"{subject}: {status.lower()} of {product}", "")
     ]
     return [
         TimelineEvent(
@@ -86,7 +108,8 @@ def use_events(use: Use, *, subject: str) -> list[TimelineEvent]:
             detail=detail,
             links_to=use,
             record=("use", use.pk),
-            **revision(use, f"use-{use.pk}-{step}"),
+            order=(Source.USE, use.pk, step),
+            **revision(use, f"use-{use.pk}-{USE_STEPS[step]}"),
         )
         for step, date, title, detail in dated
     ]
@@ -109,6 +132,7 @@ def incident_event(incident: Incident) -> TimelineEvent:
         links_to=incident,
         detail=INCIDENT_KIND_LABELS[incident.kind],
         record=("incident", incident.pk),
+        order=(Source.INCIDENT, incident.pk, 0),
         **revision(incident, f"incident-{incident.pk}"),
     )
 
@@ -121,6 +145,7 @@ def step_event(step: ActionStep, action: RegulatoryAction) -> TimelineEvent:
         links_to=step,
         detail=step.summary or ACTION_KIND_LABELS[action.kind],
         record=("step", step.pk),
+        order=(Source.STEP, step.pk, 0),
         # Its title names the action: retitling the action corrects the event too.
         **revision(step, f"action-{action.pk}-step-{step.pk}")
         | {"revised": max(step.updated_at, action.updated_at)},
@@ -141,6 +166,7 @@ def said_event(statement: Statement) -> TimelineEvent:
         links_to=statement,
         detail=statement.summary,
         record=("statement", statement.pk),
+        order=(Source.SAID, statement.pk, 0),
         **revision(statement, f"said-{statement.pk}"),
     )
 
@@ -158,6 +184,7 @@ def action_events(action: RegulatoryAction) -> list[TimelineEvent]:
             links_to=action,
             detail=ACTION_KIND_LABELS[action.kind],
             record=record,
+            order=(Source.ACTION, action.pk, 0),
             **revision(action, f"action-{action.pk}-opened"),
         )
     ]
@@ -170,6 +197,7 @@ def action_events(action: RegulatoryAction) -> list[TimelineEvent]:
                 links_to=action,
                 detail=action.outcome,
                 record=record,
+                order=(Source.ACTION, action.pk, 1),
                 **revision(action, f"action-{action.pk}-closed"),
             )
         )
@@ -207,6 +235,7 @@ def statement_events(citations) -> list[TimelineEvent]:
                 detail=first.quote,
                 citations=reports,
                 key=f"statement-{min(report.pk for report in reports)}",
+                order=(Source.QUOTE, min(report.pk for report in reports), 0),
                 first_published=min(report.created_at for report in reports),
                 revised=max(report.updated_at for report in reports),
             )
@@ -215,11 +244,10 @@ def statement_events(citations) -> list[TimelineEvent]:
 
 
 def sort_timeline(events, kind: str | None = None) -> list[TimelineEvent]:
-    """Newest first; undated events last."""
+    """Newest first; undated events last (order_key)."""
     if kind in TimelineKind.values:
         events = [event for event in events if event.kind == kind]
-    dated = sorted((e for e in events if e.date), key=lambda e: e.sort_key, reverse=True)
-    return dated + [e for e in events if not e.date]
+    return sorted(events, key=order_key)
 
 
 def spoken_citations(condition: Q) -> list[Citation]:
@@ -231,63 +259,10 @@ def spoken_citations(condition: Q) -> list[Citation]:
     )
 
 
-def records_of(field_name: str, records: Iterable) -> Q:
-    return Q(**{f"{field_name}__in": [record.pk for record in records]})
-
-
 def quoted_elsewhere(citations: Iterable[Citation], statements: Iterable[Statement]):
     """The quotes given as their own statements leave the quotes list: one event each."""
     recorded = {(c.speaker_id, c.quote) for s in statements for c in s.citations.all()}
     return [c for c in citations if (c.speaker_id, c.quote) not in recorded]
-
-
-def agency_timeline(agency: Agency, statements: Iterable[Statement] = ()) -> list[TimelineEvent]:
-    """Every event of the agency's timeline, without citations: see attach_citations().
-    `statements` are the statements by or about it (with their citations prefetched)."""
-    uses = agency.uses.all()
-    statements = list(statements)
-    return list(
-        chain(
-            chain.from_iterable(
-                use_events(use, subject=agency.short_name or agency.name) for use in uses
-            ),
-            (incident_event(incident) for incident in agency.incidents.all()),
-            chain.from_iterable(action_events(action) for action in agency.actions.all()),
-            (said_event(statement) for statement in statements),
-            statement_events(
-                quoted_elsewhere(
-                    spoken_citations(
-                        Q(agency=agency)
-                        | records_of("use", uses)
-                        | records_of("incident", agency.incidents.all())
-                        | records_of("action", agency.actions.all())
-                    ),
-                    statements,
-                )
-            ),
-        )
-    )
-
-
-def vendor_timeline(vendor: Vendor) -> list[TimelineEvent]:
-    """Every event of the vendor's timeline, without citations: see attach_citations()."""
-    return list(
-        chain(
-            (incident_event(incident) for incident in vendor.incidents.all()),
-            chain.from_iterable(action_events(action) for action in vendor.actions.all()),
-            (said_event(statement) for statement in vendor.statements.all()),
-            statement_events(
-                quoted_elsewhere(
-                    spoken_citations(
-                        Q(vendor=vendor)
-                        | records_of("incident", vendor.incidents.all())
-                        | records_of("action", vendor.actions.all())
-                    ),
-                    vendor.statements.all(),
-                )
-            ),
-        )
-    )
 
 
 def newest_dated(events: Iterable[TimelineEvent], limit: int) -> list[TimelineEvent]:
@@ -410,6 +385,7 @@ def status_events(agency: Agency) -> list[TimelineEvent]:
             detail=change.summary
             + (f" (reported by a source of {change.reported})" if change.reported else ""),
             key=f"status-{change.pk}",
+            order=(Source.STATUS, change.pk, 0),
             first_published=change.recorded_at,
             revised=change.recorded_at,
         )
