@@ -157,7 +157,7 @@ def test_readyz_is_not_fooled_by_an_empty_sqlite_file(client, tmp_path):
 
     empty = DatabaseWrapper({**connection.settings_dict, "NAME": str(tmp_path / "gone.sqlite3")})
     try:
-        with mock.patch("tracker.outage.connection", empty):
+        with mock.patch("tracker.outage.connections", {"default": empty}):
             ready = client.get("/readyz")
     finally:
         empty.close()

@@ -2,14 +2,10 @@
 reads it: settings are read once, from the environment, when Django starts."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-PROJECT = Path(__file__).resolve().parent.parent
+from tests.django_process import run_django
 
 # The environment the README documents for a server behind a TLS-terminating proxy.
 PRODUCTION = {
@@ -35,14 +31,6 @@ print(json.dumps({
     "cookies_secure": [settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE],
 }))
 """
-
-
-def run_django(code: list[str], environment: dict[str, str]) -> subprocess.CompletedProcess:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
-    env |= {"DJANGO_SETTINGS_MODULE": "tracker.settings", **environment}
-    return subprocess.run(
-        [sys.executable, *code], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=60
-    )
 
 
 @pytest.mark.parametrize("https", [True, False], ids=["production", "no-switch"])

@@ -17,9 +17,17 @@ from __future__ import annotations
 import logging
 import sys
 import uuid
+from functools import partial
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    connections,
+)
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
@@ -28,6 +36,7 @@ from django.views.decorators.http import require_safe
 from django.views.defaults import server_error
 
 from .errors import error_response
+from .replica import REPLICA
 
 logger = logging.getLogger(__name__)
 
@@ -89,10 +98,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
-def database_answers() -> None:
+def database_answers(alias: str = DEFAULT_DB_ALIAS) -> None:
     # From a table, not bare `SELECT 1`: SQLite opening a file that is gone creates an empty
     # one, which answers `SELECT 1` while every page fails.
-    with connection.cursor() as cursor:
+    with connections[alias].cursor() as cursor:
         cursor.execute("SELECT 1 FROM django_migrations LIMIT 1")
         cursor.fetchone()
 
@@ -107,27 +116,32 @@ def cache_answers() -> None:
         cache.delete(key)
 
 
-CHECKS = {"database": database_answers, "cache": cache_answers}
+def checks() -> dict:
+    found = {"database": database_answers, "cache": cache_answers}
+    if REPLICA in settings.DATABASES:  # anonymous visitors' pages read from it
+        found[REPLICA] = partial(database_answers, REPLICA)
+    return found
 
 
 @plain
 def readyz(request: HttpRequest) -> JsonResponse:
-    """Ready for traffic: the database answers a `SELECT 1` and the shared cache stores and reads.
+    """Ready for traffic: the database (and its replica, when there is one) answers a query and
+    the shared cache stores and reads.
 
     A 503 names each check that failed; the error itself is logged, not shown (it can name
     hosts and ports)."""
-    checks = {}
-    for name, check in CHECKS.items():
+    states = {}
+    for name, check in checks().items():
         try:
             check()
         except Exception as exc:
             logger.warning("Readiness check %r failed: %r", name, exc)
-            checks[name] = "unavailable"
+            states[name] = "unavailable"
         else:
-            checks[name] = "ok"
-    failed = [name for name, state in checks.items() if state != "ok"]
+            states[name] = "ok"
+    failed = [name for name, state in states.items() if state != "ok"]
     response = JsonResponse(
-        {"status": "unavailable" if failed else "ok", "failed": failed, "checks": checks},
+        {"status": "unavailable" if failed else "ok", "failed": failed, "checks": states},
         status=503 if failed else 200,
     )
     if failed:

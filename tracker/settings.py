@@ -144,6 +144,22 @@ DATABASES = {
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
     )
 }
+# A streaming replica of the primary, for anonymous visitors' reads (tracker/replica.py).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **database_from_url(DATABASE_REPLICA_URL),
+        # Tests use the primary's test database under this alias too: the runner creates and
+        # migrates nothing on the replica (it may be read-only), and a read routed here finds
+        # what the test wrote. Inside a test's transaction every read goes to the primary anyway.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["tracker.replica.PrimaryReplicaRouter"]
+    # Before the session is read: an editor's session may be too new for the replica.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("tracker.middleware.RequestGuardMiddleware") + 1,
+        "tracker.replica.ReplicaReadsMiddleware",
+    )
 
 # django-axes first: it refuses a locked-out sign-in before the password is even checked.
 AUTHENTICATION_BACKENDS = [
