@@ -72,14 +72,55 @@ WORDS = tuple(
 )
 
 
-@dataclass
+@dataclass(frozen=True)
 class Sizes:
+    """How much to make. `facts` is the total of uses, incidents, regulatory actions and
+    citations. Beside the rest, the data set holds a ladder of agencies and one of vendors, so a
+    benchmark can time the same page at sizes a decade apart:
+
+    - `agency_facts`: one agency for each number, slug `agency_slug(n)`, with exactly that many
+      facts, a fact being an entry of its timeline: one of its uses, incidents or regulatory
+      actions. A tenth are uses (of the ordinary vendors' products, in turn), the rest incidents
+      and actions, half each. Their citations (at least one each, so that they are public) are
+      not counted here; they count towards `facts`.
+    - `vendor_customers`: one vendor for each number, slug `vendor_slug(n)`, with exactly that
+      many customers: the public uses of its products its page lists, made by the ordinary
+      agencies (not the ladder's). Where that is more than there are agencies, the vendor has
+      several products and each agency uses several of them (50,000 over 19,997 agencies: three
+      products; every agency uses two, half of them a third).
+
+    Every other agency has at least one use, of an ordinary vendor's product where no ladder
+    vendor reached it."""
+
     agencies: int = 20_000
     vendors: int = 50
-    big_vendor_customers: int = 10_000
     facts: int = 200_000
-    heavy_agency_facts: int = 500
     sources: int = 2_000
+    agency_facts: tuple[int, ...] = (50, 500, 5_000)
+    vendor_customers: tuple[int, ...] = (100, 10_000, 50_000)
+
+    def __post_init__(self) -> None:
+        for name in ("agency_facts", "vendor_customers"):
+            ladder = getattr(self, name)
+            if len(set(ladder)) != len(ladder) or any(n < 1 for n in ladder):
+                raise ValueError(f"{name}: distinct numbers of at least 1, not {ladder}")
+        if self.agencies <= len(self.agency_facts):
+            raise ValueError("More agencies than the agency ladder holds are needed.")
+        if self.vendors <= len(self.vendor_customers):
+            raise ValueError("More vendors than the vendor ladder holds are needed.")
+
+
+def agency_slug(facts: int) -> str:
+    """The ladder's agency with this many facts."""
+    return f"synthetic-agency-facts-{facts}"
+
+
+def vendor_slug(customers: int) -> str:
+    """The ladder's vendor with this many customers."""
+    return f"synthetic-vendor-customers-{customers}"
+
+
+AUTHORITIES = 100
 
 
 class RealRecordsPresent(Exception):
@@ -140,12 +181,17 @@ def generate(sizes: Sizes, seed: int = 1, *, allow_real: bool = False) -> dict[s
             for n in range(sizes.sources)
         ],
     )
+    ladder_vendors = len(sizes.vendor_customers)
     vendors = create(
         Vendor,
         [
             Vendor(
                 name=f"Synthetic Vision {n}",
-                slug=f"synthetic-vendor-{n:03d}",
+                slug=(
+                    vendor_slug(sizes.vendor_customers[n])
+                    if n < ladder_vendors
+                    else f"synthetic-vendor-{n:03d}"
+                ),
                 country=rng.choice(["US", "CA"]),
                 summary=f"A synthetic vendor of {phrase(rng)} recognition.",
                 **marks,
@@ -153,15 +199,28 @@ def generate(sizes: Sizes, seed: int = 1, *, allow_real: bool = False) -> dict[s
             for n in range(sizes.vendors)
         ],
     )
+    ordinary_count = sizes.agencies - len(sizes.agency_facts)
+    # A ladder vendor with more customers than there are agencies: one product per use an agency
+    # makes of it.
+    product_counts = [-(-customers // ordinary_count) for customers in sizes.vendor_customers]
+    product_counts += [1] * (sizes.vendors - ladder_vendors)
     products = create(
         Product,
         [
             Product(
-                vendor=vendor, name=f"{vendor.name} Search", slug=f"{vendor.slug}-search", **marks
+                vendor=vendor,
+                name=f"{vendor.name} Search" + (f" {k + 1}" if k else ""),
+                slug=f"{vendor.slug}-search" + (f"-{k + 1}" if k else ""),
+                **marks,
             )
-            for vendor in vendors
+            for vendor, count in zip(vendors, product_counts, strict=True)
+            for k in range(count)
         ],
     )
+    products_of = defaultdict(list)
+    for product in products:
+        products_of[product.vendor_id].append(product)
+    ordinary_products = [p for v in vendors[ladder_vendors:] for p in products_of[v.pk]]
     authorities = create(
         Authority,
         [
@@ -172,7 +231,7 @@ def generate(sizes: Sizes, seed: int = 1, *, allow_real: bool = False) -> dict[s
                 country="CA" if n % 3 == 0 else "US",
                 **marks,
             )
-            for n in range(100)
+            for n in range(AUTHORITIES)
         ],
     )
 
@@ -183,7 +242,11 @@ def generate(sizes: Sizes, seed: int = 1, *, allow_real: bool = False) -> dict[s
         agencies.append(
             Agency(
                 name=f"{locality} Police Department",
-                slug=f"synthetic-agency-{n:05d}",
+                slug=(
+                    agency_slug(sizes.agency_facts[n])
+                    if n < len(sizes.agency_facts)
+                    else f"synthetic-agency-{n:05d}"
+                ),
                 kind=rng.choice(KINDS),
                 country="CA" if canadian else "US",
                 subdivision=rng.choice(CANADA if canadian else STATES),
@@ -193,18 +256,27 @@ def generate(sizes: Sizes, seed: int = 1, *, allow_real: bool = False) -> dict[s
             )
         )
     agencies = create(Agency, agencies)
-    heavy, others = agencies[0], agencies[1:]  # the agency with the longest timeline, the rest
+    ladder, ordinary = agencies[: len(sizes.agency_facts)], agencies[len(sizes.agency_facts) :]
 
-    # Uses: the big vendor's customers, then one use each for everyone else.
+    # Uses: the ladder vendors' customers, every ordinary agency an equal share of each (its
+    # k-th use of a vendor is of the vendor's k-th product) and some one more; then one use for
+    # every agency no ladder vendor reached; then the ladder agencies' tenth.
     uses = []
-    customers = rng.sample(others, min(sizes.big_vendor_customers, len(others)))
-    big = {id(agency) for agency in customers}
-    for agency in customers:
-        uses.append((agency, products[0]))
-    for agency in others:
-        if id(agency) not in big:
-            uses.append((agency, rng.choice(products[1:] or products)))
-    uses += [(heavy, product) for product in products]  # one use of every product
+    for vendor, customers in zip(vendors, sizes.vendor_customers, strict=False):
+        each, more = divmod(customers, ordinary_count)
+        its = products_of[vendor.pk]
+        uses += [(agency, its[k]) for agency in ordinary for k in range(each)]
+        uses += [(agency, its[each]) for agency in rng.sample(ordinary, more)]
+    reached = {id(agency) for agency, _ in uses}
+    uses += [
+        (agency, rng.choice(ordinary_products)) for agency in ordinary if id(agency) not in reached
+    ]
+    ladder_events = []  # (agency, incidents, actions)
+    for agency, facts in zip(ladder, sizes.agency_facts, strict=True):
+        own = max(1, facts // 10)
+        uses += [(agency, ordinary_products[k % len(ordinary_products)]) for k in range(own)]
+        events = facts - own
+        ladder_events.append((agency, events // 2, events - events // 2))
     use_rows = []
     for agency, product in uses:
         started, started_precision = day(rng)
@@ -225,12 +297,18 @@ def generate(sizes: Sizes, seed: int = 1, *, allow_real: bool = False) -> dict[s
         )
     uses = create(Use, use_rows)
 
-    # Incidents and actions: the heavy agency's share first, the rest spread across agencies.
-    heavy_events = max(0, sizes.heavy_agency_facts - len(products))
-    heavy_incidents, heavy_actions = heavy_events // 2, heavy_events - heavy_events // 2
-    event_budget = max(0, (sizes.facts - len(uses)) // 5)  # citations take the rest
-    incident_count = event_budget // 2
-    action_count = event_budget - incident_count
+    # Incidents and actions: the ladder agencies' first, the rest spread across the others. What
+    # the uses leave is shared one to four between events and citations, as long as every record
+    # can still have a citation of its own.
+    remaining = sizes.facts - len(uses)
+    cited = len(agencies) + len(uses) + len(vendors) + len(products) + len(authorities)
+    event_budget = max(0, min(remaining // 5, (remaining - cited) // 2))
+    incident_owners = [agency for agency, n, _ in ladder_events for _ in range(n)]
+    action_owners = [agency for agency, _, n in ladder_events for _ in range(n)]
+    incident_count = max(event_budget // 2, len(incident_owners))
+    action_count = max(event_budget - event_budget // 2, len(action_owners))
+    incident_owners += [rng.choice(ordinary) for _ in range(incident_count - len(incident_owners))]
+    action_owners += [rng.choice(ordinary) for _ in range(action_count - len(action_owners))]
     incidents = create(
         Incident,
         [
@@ -266,13 +344,10 @@ def generate(sizes: Sizes, seed: int = 1, *, allow_real: bool = False) -> dict[s
         )
     actions = create(RegulatoryAction, actions)
 
-    def about(index: int, heavy_share: int):
-        return heavy if index < heavy_share else rng.choice(others)
-
     Incident.agencies.through.objects.bulk_create(
         [
-            Incident.agencies.through(incident=incident, agency=about(n, heavy_incidents))
-            for n, incident in enumerate(incidents)
+            Incident.agencies.through(incident=incident, agency=agency)
+            for incident, agency in zip(incidents, incident_owners, strict=True)
         ],
         batch_size=BATCH,
     )
@@ -280,7 +355,7 @@ def generate(sizes: Sizes, seed: int = 1, *, allow_real: bool = False) -> dict[s
         [Incident.vendors.through(incident=i, vendor=rng.choice(vendors)) for i in incidents],
         batch_size=BATCH,
     )
-    action_agency = [(action, about(n, heavy_actions)) for n, action in enumerate(actions)]
+    action_agency = list(zip(actions, action_owners, strict=True))
     RegulatoryAction.agencies.through.objects.bulk_create(
         [
             RegulatoryAction.agencies.through(regulatoryaction=action, agency=agency)

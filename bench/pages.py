@@ -3,6 +3,7 @@ goes (SQL or Python) and how many queries it runs. For comparing two versions of
 the same data; `make bench` is the measure under load.
 
     .venv/bin/python bench/pages.py                   # bench/bench.sqlite3, as make bench builds
+    .venv/bin/python bench/pages.py --sizes small     # what run.py --sizes small builds
     DATABASE_URL=postgres://… .venv/bin/python bench/pages.py --repeat 20
 """
 
@@ -21,10 +22,17 @@ ROOT = Path(__file__).resolve().parent.parent
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=10, help="Timed requests a page.")
+    parser.add_argument(
+        "--sizes",
+        default="default",
+        choices=("default", "small"),
+        help="The data bench/run.py built (small: bench/bench-small.sqlite3).",
+    )
     parser.add_argument("paths", nargs="*", help="Pages to time (default: the benchmark's).")
     options = parser.parse_args()
 
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'bench' / 'bench.sqlite3'}")
+    suffix = "" if options.sizes == "default" else f"-{options.sizes}"
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'bench' / f'bench{suffix}.sqlite3'}")
     os.environ |= {
         "DJANGO_SETTINGS_MODULE": "tracker.settings",
         "DJANGO_DEBUG": "0",
@@ -39,16 +47,16 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from run import CONTROL, PAGES
+    from run import CONTROL, pages
 
-    pages = [(path, path) for path in options.paths] or [
-        (name, path) for name, path, kind in PAGES if kind != "csv"
+    timed = [(path, path) for path in options.paths] or [
+        (name, path) for name, path, kind in pages(options.sizes) if kind != "csv"
     ]
     call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG off: hashed names
     client = Client()
     print(f"{connection.vendor}, {options.repeat} requests a page, median")
     print(f"{'page':40} {'ms':>7} {'SQL ms':>7} {'queries':>7}")
-    for name, path in pages:
+    for name, path in timed:
         client.get(path)  # the first visit after a write recounts the stored summaries
         wall, sql = [], []
         for _ in range(options.repeat):

@@ -1,8 +1,10 @@
-"""Print a bench/results/*.json file as the Markdown table the README shows."""
+"""Print a bench/results/*.json file as the Markdown table the README shows, and its targets."""
 
 import json
 import sys
 from pathlib import Path
+
+MODES = {"off": "off", "on": "on", "edits": "on, an edit a second"}
 
 
 def markdown(report: dict) -> str:
@@ -22,10 +24,22 @@ def markdown(report: dict) -> str:
         if row["csv_peak_worker_growth_mb"] is not None:
             page += f" (peak worker memory +{row['csv_peak_worker_growth_mb']} MB)"
         lines.append(
-            f"| {page} | {'on' if row['cached'] else 'off'} | {row['rps']:,.1f} | "
+            f"| {page} | {MODES[row.get('mode', 'on' if row['cached'] else 'off')]} | "
+            f"{row['rps']:,.1f} | "
             f"{row['p50_ms']} | {row['p95_ms']} | {row['p99_ms']} | {queries} | "
             f"{row['ratio_to_floor']:.3f} |"
         )
+    if report.get("targets"):
+        lines += [
+            "",
+            "| target | page | page cache | figure | limit | |",
+            "| --- | --- | --- | ---: | ---: | --- |",
+        ]
+        for t in report["targets"]:
+            lines.append(
+                f"| {t['target']} | {t['page'] or ''} | {MODES[t['mode']]} | {t['value']} | "
+                f"{t['limit']} | {'PASS' if t['met'] else 'MISS'} |"
+            )
     return "\n".join(lines)
 
 

@@ -17,12 +17,18 @@ from agencies.models import (
     Use,
     Vendor,
 )
-from agencies.synthetic import Sizes, generate
+from agencies.synthetic import Sizes, agency_slug, generate, vendor_slug
 
 pytestmark = pytest.mark.django_db
 
+# The vendor ladder's top rung is more than twice the agencies: several products an agency.
 SMALL = Sizes(
-    agencies=300, vendors=6, big_vendor_customers=120, facts=3000, heavy_agency_facts=60, sources=40
+    agencies=300,
+    vendors=6,
+    facts=3000,
+    sources=40,
+    agency_facts=(5, 20, 60),
+    vendor_customers=(10, 120, 700),
 )
 
 
@@ -67,19 +73,50 @@ def test_sizes_are_as_asked_and_everything_is_marked_synthetic():
         + (Citation.objects.count())
         == 3000
     )
-    big = (
-        Vendor.objects.annotate(customers=Count("products__uses__agency", distinct=True))
-        .order_by("-customers")
-        .first()
-    )
-    assert big.customers >= 120
-    heavy = Agency.objects.get(slug="synthetic-agency-00000")
-    heavy_facts = heavy.uses.count() + heavy.incidents.count() + heavy.actions.count()
-    assert heavy_facts == 60
     for model in (*PUBLISHABLE_MODELS, Citation):
         assert not model.objects.filter(synthetic=False).exists(), model
     # Statuses come from the site's rule, not left at the default.
     assert Agency.objects.exclude(status="no_known_use").count() == 300
+
+
+def test_the_ladders_hold_the_stated_facts_and_customers():
+    """Counted as the pages count: an agency's public uses, incidents and actions; a vendor's
+    public uses of its products (the vendor page's customer list)."""
+    generate(SMALL, seed=2)
+    for facts in SMALL.agency_facts:
+        agency = Agency.objects.get(slug=agency_slug(facts))
+        public = (
+            Use.objects.public().filter(agency=agency).count()
+            + Incident.objects.public().filter(agencies=agency).count()
+            + RegulatoryAction.objects.public().filter(agencies=agency).count()
+        )
+        assert public == facts, agency.slug
+    for customers in SMALL.vendor_customers:
+        vendor = Vendor.objects.get(slug=vendor_slug(customers))
+        assert Use.objects.public().filter(product__vendor=vendor).count() == customers
+    # 700 over 297 agencies: three products, every agency using two or three of them.
+    top = Vendor.objects.get(slug=vendor_slug(700))
+    assert Product.objects.filter(vendor=top).count() == 3
+    per_agency = set(
+        Use.objects.filter(product__vendor=top)
+        .values("agency")
+        .annotate(n=Count("pk"))
+        .values_list("n", flat=True)
+    )
+    assert per_agency == {2, 3}
+    # Every agency has a use; the ladder agencies none of a ladder vendor's products.
+    assert not Agency.objects.filter(uses__isnull=True).exists()
+    assert not Use.objects.filter(
+        agency__slug__startswith="synthetic-agency-facts-",
+        product__vendor__slug__startswith="synthetic-vendor-customers-",
+    ).exists()
+
+
+def test_sizes_refuse_a_ladder_that_cannot_be_built():
+    with pytest.raises(ValueError, match="distinct"):
+        Sizes(agency_facts=(50, 50))
+    with pytest.raises(ValueError, match="vendors"):
+        Sizes(vendors=3)
 
 
 def test_no_synthetic_event_lies_in_the_future():
@@ -105,13 +142,15 @@ def test_it_refuses_a_database_with_real_records_unless_told(seeded):
     call_command(
         "generate_scale_data",
         "--agencies=20",
-        "--vendors=3",
-        "--big-vendor-customers=5",
+        "--vendors=4",
+        "--vendor-customers=5,30",
         "--facts=300",
-        "--heavy-agency-facts=10",
+        "--agency-facts=3,10",
         "--sources=5",
         "--allow-real-data",
         stdout=io.StringIO(),
     )
     assert Agency.objects.filter(synthetic=True).count() == 20
     assert Agency.objects.filter(synthetic=False).count() == real_agencies
+    assert Agency.objects.filter(slug__in=[agency_slug(3), agency_slug(10)]).count() == 2
+    assert Vendor.objects.filter(slug__in=[vendor_slug(5), vendor_slug(30)]).count() == 2

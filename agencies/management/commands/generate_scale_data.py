@@ -1,3 +1,4 @@
+import argparse
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -5,10 +6,19 @@ from django.core.management.base import BaseCommand, CommandError
 from agencies.synthetic import RealRecordsPresent, Sizes, generate, refresh_statistics
 
 
+def ladder(text: str) -> tuple[int, ...]:
+    """ "50,500,5000" as (50, 500, 5000)."""
+    try:
+        return tuple(int(part.replace("_", "")) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"numbers separated by commas, not {text!r}") from None
+
+
 class Command(BaseCommand):
     help = (
         "Fill the database with a deterministic synthetic data set for load tests "
-        "(every record marked synthetic)."
+        "(every record marked synthetic), with agencies of a ladder of fact counts and vendors "
+        "of a ladder of customer counts (agencies.synthetic.Sizes)."
     )
 
     def add_arguments(self, parser):
@@ -17,11 +27,28 @@ class Command(BaseCommand):
         parser.add_argument("--agencies", type=int, default=defaults.agencies)
         parser.add_argument("--vendors", type=int, default=defaults.vendors)
         parser.add_argument(
-            "--big-vendor-customers", type=int, default=defaults.big_vendor_customers
+            "--facts",
+            type=int,
+            default=defaults.facts,
+            help="Uses, incidents, actions and citations in all.",
         )
-        parser.add_argument("--facts", type=int, default=defaults.facts)
-        parser.add_argument("--heavy-agency-facts", type=int, default=defaults.heavy_agency_facts)
         parser.add_argument("--sources", type=int, default=defaults.sources)
+        parser.add_argument(
+            "--agency-facts",
+            type=ladder,
+            default=defaults.agency_facts,
+            metavar="N,N,…",
+            help="One agency with each number of uses, incidents and actions, slug "
+            "synthetic-agency-facts-N (default: %(default)s).",
+        )
+        parser.add_argument(
+            "--vendor-customers",
+            type=ladder,
+            default=defaults.vendor_customers,
+            metavar="N,N,…",
+            help="One vendor with each number of public uses of its products, slug "
+            "synthetic-vendor-customers-N (default: %(default)s).",
+        )
         parser.add_argument(
             "--allow-real-data",
             action="store_true",
@@ -29,9 +56,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, seed: int, allow_real_data: bool, **options):
-        sizes = Sizes(
-            **{name: options[name] for name in Sizes.__dataclass_fields__ if name in options}
-        )
+        try:
+            sizes = Sizes(
+                **{name: options[name] for name in Sizes.__dataclass_fields__ if name in options}
+            )
+        except ValueError as error:
+            raise CommandError(str(error)) from None
         started = time.perf_counter()
         try:
             counts = generate(sizes, seed, allow_real=allow_real_data)
