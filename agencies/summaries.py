@@ -14,9 +14,14 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.core.cache import cache
+
 from .models import Summary
 
 GENERATION = "generation"  # the row whose value is the current generation
+# A figure that is not JSON data (records, for a page to show) is kept in the shared cache,
+# under the generation it was computed at; older generations' entries expire unread.
+CACHED_FOR = 24 * 60 * 60
 
 
 def summaries(**computations: Callable[[], Any]) -> dict[str, Any]:
@@ -55,3 +60,12 @@ def move_generation() -> Summary:
             [row], update_conflicts=True, unique_fields=["key"], update_fields=["value"]
         )
     return row
+
+
+def records_summary(key: str, compute: Callable[[], Any]) -> Any:
+    """Like a stored figure, for records (the dashboard's latest events): computed once per
+    generation, kept in the cache every worker shares (settings.CACHES)."""
+    generation = Summary.objects.filter(key=GENERATION).values_list("value", flat=True).first()
+    if generation is None:
+        generation = move_generation().value
+    return cache.get_or_set(f"summaries:{key}:{generation}", compute, CACHED_FOR)

@@ -55,6 +55,7 @@ from .responses import (
 from .selectors import charts, facets, lists, records, timeline, timeline_pages
 from .selectors import dashboard as figures
 from .selectors import search as searching
+from .summaries import records_summary
 
 
 @public_page
@@ -66,7 +67,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         counts
         | {
             "total": sum(count for _, _, count in counts["statuses"]),
-            "latest_events": timeline.latest_events(),
+            "latest_events": records_summary("latest-events", timeline.latest_events),
             "open_actions": figures.open_actions(),
             "bars": charts.chart_bars(counts["events"].buckets),
         },

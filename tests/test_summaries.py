@@ -1,6 +1,8 @@
 """Site-wide figures kept in the summary table: the same as a fresh count, recomputed after
 every write whichever way it is made, and never kept when computed across a write."""
 
+import datetime
+
 import pytest
 
 from agencies.choices import AgencyStatus, Publication
@@ -40,9 +42,19 @@ def test_a_write_costs_one_recount_then_none(client, seeded):
     stored = count_queries(client, "/")
     Agency.objects.filter(slug="toronto-police-service").get().save()
     recount = count_queries(client, "/")
-    # Statuses, places, vendors, four event counts, and the write of the new figures.
-    assert recount == stored + 8
+    # Statuses, places, vendors, four event counts, and the write of the new figures; and the
+    # latest events, kept in the cache (twelve queries).
+    assert recount == stored + 8 + 12
     assert count_queries(client, "/") == stored
+
+
+def test_the_latest_events_are_read_again_after_a_write(client, seeded):
+    before = client.get("/").context["latest_events"]
+    assert client.get("/").context["latest_events"] == before  # kept, not read again
+    use = f.make_use(started_on=datetime.date.today())
+    latest = client.get("/").context["latest_events"]
+    assert latest[0].links_to == use
+    assert latest[1:] == before[:-1]
 
 
 def test_stored_facets_are_the_facets_a_fresh_count_gives(client, seeded):
