@@ -69,3 +69,30 @@ def records_summary(key: str, compute: Callable[[], Any]) -> Any:
     if generation is None:
         generation = move_generation().value
     return cache.get_or_set(f"summaries:{key}:{generation}", compute, CACHED_FOR)
+
+
+class StoredOrder:
+    """A long list as Django's Paginator pages it: the ids in order, computed once per
+    generation (records_summary), then each page's records fetched by id. A page of a vendor's
+    50,000 customers costs what a page of its 100 would, but for one sort after each write."""
+
+    def __init__(self, key: str, queryset, related: tuple[str, ...] = ()) -> None:
+        self.key, self.queryset, self.related = key, queryset, related
+        self._ids: list[int] | None = None
+
+    def ids(self) -> list[int]:
+        if self._ids is None:
+            self._ids = records_summary(
+                self.key, lambda: list(self.queryset.values_list("pk", flat=True))
+            )
+        return self._ids
+
+    def count(self) -> int:
+        return len(self.ids())
+
+    def __getitem__(self, page: slice) -> list:
+        ids = self.ids()[page]
+        # Public when the order was stored, and no write since: the generation would have moved.
+        found = self.queryset.model.objects.filter(pk__in=ids).select_related(*self.related)
+        by_id = {record.pk: record for record in found}
+        return [by_id[pk] for pk in ids if pk in by_id]

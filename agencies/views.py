@@ -175,12 +175,6 @@ def vendor_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     vendor = get_object_or_404(
         records.vendor_detail_queryset(drafts=previewing(request)), slug=slug
     )
-    customers = (
-        Use.objects.public()
-        .filter(product__vendor=vendor)
-        .select_related("agency", "product")
-        .order_by("agency__name", "pk")
-    )
     # Two lists page on their own: customers by `page`, the timeline by `timeline_page`.
     timeline_page = paginate(
         request, timeline_pages.vendor_timeline(vendor), TIMELINE_PAGE, param="timeline_page"
@@ -191,7 +185,7 @@ def vendor_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "agencies/vendor_detail.html",
         {
             "vendor": vendor,
-            "customers": paginate(request, customers, per_page=50),
+            "customers": paginate(request, records.customers_of(vendor), per_page=50),
             "timeline": timeline_page,
         },
         partial="timeline" if request.htmx.target == "timeline" else "customers",

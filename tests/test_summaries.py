@@ -9,6 +9,7 @@ from agencies.choices import AgencyStatus, Publication
 from agencies.models import Agency, Summary, Vendor
 from agencies.selectors import facets as facet_selectors
 from agencies.selectors import lists
+from agencies.services import publishing
 from agencies.summaries import summaries
 
 from . import factories as f
@@ -102,3 +103,14 @@ def test_a_draft_leaves_the_stored_figures_alone_until_published(client, seeded)
     draft.publication = Publication.PUBLISHED
     draft.save()
     assert confirmed_agencies(client) == before + 1
+
+
+def test_a_vendors_customers_are_sorted_once_then_follow_every_write(client):
+    product = f.make_product()
+    first = f.make_use(product=product, agency=f.make_agency(name="Beta Police"))
+    url = product.vendor.get_absolute_url()
+    assert [use.pk for use in client.get(url).context["customers"]] == [first.pk]
+    second = f.make_use(product=product, agency=f.make_agency(name="Alpha Police"))
+    assert [use.pk for use in client.get(url).context["customers"]] == [second.pk, first.pk]
+    publishing.withdraw(records=[second])
+    assert [use.pk for use in client.get(url).context["customers"]] == [first.pk]

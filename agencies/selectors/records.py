@@ -10,6 +10,7 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..lifecycle import deadline_passed, in_order
@@ -27,6 +28,7 @@ from ..models import (
     Use,
     Vendor,
 )
+from ..summaries import StoredOrder
 
 
 def shown(model, drafts: bool):
@@ -34,11 +36,19 @@ def shown(model, drafts: bool):
     return model.objects.all() if drafts else model.objects.public()
 
 
+# Citations in their sources' order, as an expression: ordered by the bare column, SQLite
+# walks every published source by date (an index that gives that order) to find a record's few
+# citations; with an expression it looks them up by record and sorts those.
+IN_SOURCE_ORDER = (Coalesce("source__published_on", "source__published_on"), "pk")
+
+
 def cited() -> Prefetch:
     """Prefetch a public record's public citations with their sources and speakers."""
     return Prefetch(
         "citations",
-        queryset=Citation.objects.of_public_record().select_related("source", "speaker"),
+        queryset=Citation.objects.of_public_record()
+        .select_related("source", "speaker")
+        .order_by(*IN_SOURCE_ORDER),
     )
 
 
@@ -125,6 +135,12 @@ def vendor_detail_queryset(*, drafts: bool = False) -> QuerySet[Vendor]:
         cited(),
         Prefetch("products", queryset=Product.objects.public().prefetch_related(cited())),
     )
+
+
+def customers_of(vendor: Vendor) -> StoredOrder:
+    """The public uses of the vendor's products, by agency name: sorted once per write."""
+    uses = Use.objects.public().filter(product__vendor=vendor).order_by("agency__name", "pk")
+    return StoredOrder(f"customers-{vendor.pk}", uses, related=("agency", "product"))
 
 
 def incident_page_queryset(*, drafts: bool = False) -> QuerySet[Incident]:

@@ -35,6 +35,7 @@ from ..models import (
     Statement,
     Use,
 )
+from .records import IN_SOURCE_ORDER
 
 
 class Source(enum.IntEnum):
@@ -256,6 +257,7 @@ def spoken_citations(condition: Q) -> list[Citation]:
         Citation.objects.of_public_record()
         .filter(condition, speaker__isnull=False)
         .select_related("source", "speaker")
+        .order_by(*IN_SOURCE_ORDER)
     )
 
 
@@ -289,7 +291,10 @@ def attach_citations(events: Iterable[TimelineEvent]) -> None:
         condition |= Q(**{f"{field_name}__in": pks})
     found = defaultdict(list)
     for citation in (
-        Citation.objects.of_public_record().filter(condition).select_related("source", "speaker")
+        Citation.objects.of_public_record()
+        .filter(condition)
+        .select_related("source", "speaker")
+        .order_by(*IN_SOURCE_ORDER)
     ):
         for field_name, pks in wanted.items():
             pk = getattr(citation, f"{field_name}_id")
