@@ -21,3 +21,14 @@ limit_request_line = 8190
 # One header, a cookie included, up to 8,190 bytes (gunicorn's default, said here on purpose);
 # a longer one gets gunicorn's 431.
 limit_request_field_size = 8190
+
+
+def when_ready(server):
+    # A new release may render the same record differently: a new generation, so neither the
+    # page cache nor a browser or CDN revalidating its ETag keeps a page of the old code.
+    from agencies import page_cache
+
+    try:
+        page_cache.new_generation()
+    except Exception:  # the cache unreachable: /readyz says so, and the site still starts
+        server.log.exception("Could not move the page generation at start")

@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 from django.test import override_settings
 
@@ -34,9 +35,19 @@ def local_memory_cache():
 
 @pytest.fixture(autouse=True, scope="session")
 def no_page_cache():
-    """Each test sees fresh pages; tests/test_page_cache.py turns the cache on where it tests it."""
-    with override_settings(PUBLIC_PAGE_CACHE_SECONDS=0):
+    """Each test sees fresh pages and no caching headers; tests/test_page_cache.py and
+    tests/test_http_caching.py turn them on where they test them."""
+    with override_settings(PUBLIC_PAGE_CACHE_SECONDS=0, PUBLIC_HTTP_MAX_AGE=0):
         yield
+
+
+@pytest.fixture
+def page_cache_on(settings):
+    """The page cache on, from empty."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

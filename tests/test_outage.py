@@ -12,7 +12,6 @@ import sqlite3
 from unittest import mock
 
 import pytest
-from django.core.cache import cache
 from django.db import DatabaseError, IntegrityError, OperationalError, connection
 from django.db.backends.sqlite3.base import SQLiteCursorWrapper
 
@@ -44,14 +43,6 @@ def database_down():
             mock.patch.object(SQLiteCursorWrapper, "executemany", side_effect=gone),
         ):
             yield
-
-
-@pytest.fixture
-def page_cache_on(settings):
-    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def assert_unavailable(response) -> None:

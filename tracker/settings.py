@@ -284,6 +284,12 @@ CACHES = {
 PUBLIC_PAGE_CACHE_SECONDS = int(
     os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "0" if DEBUG else "300")
 )
+# What browsers and shared caches (a CDN, a reverse proxy) may keep of those pages: Cache-Control
+# max-age, and how long past it a stale page may be shown while refetched or while the site is
+# down. Every page has an ETag and Last-Modified from the latest write, so a revalidation is a
+# 304 without a render. Off while developing, as the page cache is; 0 sends none of it.
+PUBLIC_HTTP_MAX_AGE = int(os.environ.get("PUBLIC_HTTP_MAX_AGE", "0" if DEBUG else "60"))
+PUBLIC_HTTP_STALE_SECONDS = int(os.environ.get("PUBLIC_HTTP_STALE_SECONDS", "300"))
 
 # Sign-in (django-axes, agencies/sign_in.py). Failures are counted per user name and, apart, per
 # address: the fifth wrong password locks that name from anywhere, or that address for any name,
