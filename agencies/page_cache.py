@@ -153,6 +153,16 @@ def mark_private(response) -> None:
         patch_cache_control(response, private=True, no_cache=True)
 
 
+def stale_page(entry: tuple) -> HttpResponse:
+    """A stored page older than the latest write, while its fresh render is under way: never
+    kept by another cache (no validators, no-cache), and at most one render behind."""
+    _, headers, body = entry
+    response = HttpResponse(body, headers=headers)
+    response["X-Cache"] = "stale"
+    patch_cache_control(response, no_cache=True)
+    return response
+
+
 class PublicPageCacheMiddleware:
     """A page cache entry is (generation, headers, body): one written before the latest write is
     stale, and the next visitor's fresh page replaces it under the same key."""
@@ -177,7 +187,7 @@ class PublicPageCacheMiddleware:
                 mark_public(conditional, etag, last_modified)
                 return conditional
         response = self.cached_or_rendered(request, key, generation, entry)
-        if http_max_age() and storable(response):
+        if http_max_age() and storable(response) and response.get("X-Cache") != "stale":
             mark_public(response, etag, last_modified)
         return response
 
@@ -204,6 +214,11 @@ class PublicPageCacheMiddleware:
         while entry is None or entry[0] != generation:
             if cache.add(lock, "rendering", LOCK_SECONDS):
                 return self.render_and_store(request, key, generation, lock)
+            if entry is not None:
+                # Another request is rendering the page for the latest write: until it lands,
+                # the page as it was before that write, so that an edit a second does not hold
+                # every visitor to one render after another.
+                return stale_page(entry)
             if time.monotonic() >= deadline:
                 # The other render is slow or its worker died: better a render than a hang.
                 return self.render_and_store(request, key, generation)

@@ -214,6 +214,33 @@ def test_many_misses_of_one_page_render_it_once(page_cache_on):
     assert sorted(a["X-Cache"] for a in answers) == ["hit"] * 7 + ["miss"]
 
 
+def test_while_one_request_renders_after_a_write_the_others_get_the_page_as_it_was(
+    page_cache_on, settings
+):
+    settings.PUBLIC_HTTP_MAX_AGE = 60
+    pages = iter([b"before the write", b"after the write"])
+    view = CountingView(seconds=0.5, response=lambda _: HttpResponse(next(pages)))
+    handler = middleware(view)
+    get = lambda: handler(RequestFactory().get("/agencies/"))  # noqa: E731
+    assert get().content == b"before the write"
+    page_cache.new_generation()  # a write
+    rendering = threading.Thread(target=lambda: answers.append(get()))
+    answers = []
+    rendering.start()
+    time.sleep(0.2)  # the render of the new page is under way
+    started = time.monotonic()
+    meanwhile = get()
+    assert time.monotonic() - started < 0.2  # not held until the render ends
+    rendering.join()
+    assert meanwhile.content == b"before the write"
+    assert meanwhile["X-Cache"] == "stale"
+    assert "ETag" not in meanwhile  # no other cache keeps it under the new version
+    assert "no-cache" in meanwhile["Cache-Control"]
+    assert answers[0].content == b"after the write"
+    assert get().content == b"after the write"
+    assert view.calls == 2
+
+
 def test_a_slow_render_is_waited_for_only_so_long(page_cache_on, monkeypatch):
     monkeypatch.setattr(page_cache, "RENDER_WAIT_SECONDS", 0.2)
     view = CountingView(seconds=1.0)
