@@ -32,6 +32,7 @@ from django.db.models.functions import Cast, Coalesce
 from ..choices import DatePrecision, TimelineKind
 from ..dates import PRECISION_RANK
 from ..models import ActionStep, Agency, Citation, Incident, RegulatoryAction, Statement, Use
+from ..summaries import records_summary
 from . import records, timeline
 from .timeline import Source, TimelineEvent
 
@@ -144,27 +145,30 @@ class PagedTimeline:
 
     def __init__(
         self,
+        name: str,
         parts: list[Part],
         quotes: list[TimelineEvent],
         load: Callable[[list[tuple]], list[TimelineEvent]],
         kind: str = "",
     ) -> None:
-        self.parts, self.load, self.kind = parts, load, kind
+        self.name, self.parts, self.load, self.kind = name, parts, load, kind
         self.quotes = sorted(quotes, key=timeline.order_key)
         self._counts: Counter | None = None
 
     def counts(self) -> Counter:
-        """Events of each kind: one aggregate over every part."""
+        """Events of each kind: one aggregate over every part, once per write generation (the
+        chips of every page and kind show the same counts)."""
         if self._counts is None:
-            union = self.union(kind="")
-            sql, params = union.query.sql_with_params()
-            with connections[union.db].cursor() as cursor:
-                cursor.execute(
-                    f"SELECT ev_kind, COUNT(*) FROM ({sql}) events GROUP BY ev_kind", params
-                )
-                self._counts = Counter(dict(cursor.fetchall()))
+            self._counts = Counter(records_summary(f"timeline-counts:{self.name}", self.count_rows))
             self._counts.update(event.kind for event in self.quotes)
         return self._counts
+
+    def count_rows(self) -> dict[str, int]:
+        union = self.union(kind="")
+        sql, params = union.query.sql_with_params()
+        with connections[union.db].cursor() as cursor:
+            cursor.execute(f"SELECT ev_kind, COUNT(*) FROM ({sql}) events GROUP BY ev_kind", params)
+            return dict(cursor.fetchall())
 
     def count(self) -> int:
         counts = self.counts()
@@ -261,6 +265,7 @@ def agency_timeline(agency: Agency, kind: str = "") -> PagedTimeline:
     actions = RegulatoryAction.objects.public().filter(agencies=agency)
     subject = agency.short_name or agency.name
     return PagedTimeline(
+        f"agency-{agency.pk}",
         [
             *use_rows(uses),
             *incident_rows(incidents),
@@ -285,6 +290,7 @@ def vendor_timeline(vendor, kind: str = "") -> PagedTimeline:
     actions = RegulatoryAction.objects.public().filter(vendors=vendor)
     statements = Statement.objects.public().filter(vendor=vendor)
     return PagedTimeline(
+        f"vendor-{vendor.pk}",
         [*incident_rows(incidents), *action_rows(actions), *statement_rows(statements)],
         quotes_of(
             Q(vendor=vendor)
