@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
 MAX_WORDS = 8
@@ -87,13 +87,31 @@ def matching(searched: Searched, terms: list[str], columns: tuple[str, ...]) -> 
     )
 
 
+def matched(searched: Searched, terms: list[str], columns: tuple[str, ...]) -> Q:
+    """Rows among those matching(). On PostgreSQL as `id = ANY(ARRAY(…))`: the ids come first,
+    from the index, and only those rows are checked further; as an `IN (…)` subquery the planner
+    checked all 111,000 citations against the public rule before matching any (10 s a search)."""
+    ids = matching(searched, terms, columns)
+    if connection.vendor == "postgresql":
+        return Q(AmongIds(F("pk"), ids))
+    return Q(pk__in=ids)
+
+
+class AmongIds(Func):
+    """`id = ANY(ARRAY(subquery))`: the subquery runs once, and its ids are looked up."""
+
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY(ARRAY"
+    output_field = BooleanField()
+
+
 def text_filter(model, query: str) -> Q:
     """Rows whose indexed text holds every word of the query; nothing for a query of no words."""
     terms = words(query)
     if not terms:
         return Q(pk__in=[])
     searched = SEARCHED[model._meta.label]
-    return Q(pk__in=matching(searched, terms, searched.columns))
+    return matched(searched, terms, searched.columns)
 
 
 def ranked(queryset: QuerySet, query: str, order_by: str) -> QuerySet:
@@ -104,10 +122,10 @@ def ranked(queryset: QuerySet, query: str, order_by: str) -> QuerySet:
         return queryset.none()
     searched = SEARCHED[model._meta.label]
     return (
-        queryset.filter(pk__in=matching(searched, terms, searched.columns))
+        queryset.filter(matched(searched, terms, searched.columns))
         .annotate(
             search_rank=Case(
-                When(pk__in=matching(searched, terms, searched.title), then=Value(0)),
+                When(matched(searched, terms, searched.title), then=Value(0)),
                 default=Value(1),
                 output_field=IntegerField(),
             )
