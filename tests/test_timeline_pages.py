@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def whole_agency_timeline(agency: Agency) -> list:
     """Every event, from every public record of the agency, in Python."""
     agency = Agency.objects.prefetch_related(
-        Prefetch("uses", queryset=Use.objects.public().select_related("product")),
+        Prefetch("uses", queryset=Use.objects.public().select_related("agency", "product")),
         records.public("incidents", timeline.Incident),
         Prefetch("actions", queryset=RegulatoryAction.objects.public().with_steps()),
     ).get(pk=agency.pk)
@@ -31,10 +31,9 @@ def whole_agency_timeline(agency: Agency) -> list:
         | Q(incident__in=[incident.pk for incident in incidents])
         | Q(action__in=[action.pk for action in actions])
     )
-    subject = agency.short_name or agency.name
     return timeline.sort_timeline(
         chain(
-            chain.from_iterable(timeline.use_events(use, subject=subject) for use in uses),
+            chain.from_iterable(map(timeline.use_events, uses)),
             map(timeline.incident_event, incidents),
             chain.from_iterable(map(timeline.action_events, actions)),
             map(timeline.said_event, statements),

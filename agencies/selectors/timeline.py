@@ -89,8 +89,9 @@ def order_key(event: TimelineEvent) -> tuple:
     return (0, -value.toordinal(), -rank, *event.order)
 
 
-def use_events(use: Use, *, subject: str) -> list[TimelineEvent]:
-    """The dated steps of one use, each linking to the use's page."""
+def use_events(use: Use) -> list[TimelineEvent]:
+    """The dated steps of one use (its agency and product loaded), each linking to its page."""
+    subject = use.agency.short_name or use.agency.name
     product = use.product.name
     status = USE_STATUS_LABELS[use.status]
     steps = [
@@ -354,9 +355,7 @@ def latest_events(limit: int = 8) -> list[TimelineEvent]:
     )
     events = list(
         chain(
-            chain.from_iterable(
-                use_events(use, subject=use.agency.short_name or use.agency.name) for use in uses
-            ),
+            chain.from_iterable(use_events(use) for use in uses),
             (incident_event(incident) for incident in incidents),
             chain.from_iterable(action_events(action) for action in actions),
             (step_event(step, step.action) for step in newest_steps),

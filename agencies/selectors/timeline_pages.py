@@ -12,7 +12,7 @@ by what was said, and a record has few of them."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.db import connections
 from django.db.models import (
@@ -141,17 +141,16 @@ class PagedTimeline:
     """A timeline as Django's Paginator pages it: counted, and sliced, in the database.
 
     `parts` are event rows (rows()); `quotes` the statement events said in sources, built in
-    Python; `load` tells a page's rows as events. `kind` keeps the events of one kind."""
+    Python. `kind` keeps the events of one kind."""
 
     def __init__(
         self,
         name: str,
         parts: list[Part],
         quotes: list[TimelineEvent],
-        load: Callable[[list[tuple]], list[TimelineEvent]],
         kind: str = "",
     ) -> None:
-        self.name, self.parts, self.load, self.kind = name, parts, load, kind
+        self.name, self.parts, self.kind = name, parts, kind
         self.quotes = sorted(quotes, key=timeline.order_key)
         self._counts: Counter | None = None
 
@@ -186,48 +185,44 @@ class PagedTimeline:
             return quotes[page]
         ordered = union.order_by(*ORDER)
         if not quotes:  # the common case: the database gives the page itself
-            return self.load(list(ordered[page]))
+            return load(list(ordered[page]))
         # Quotes interleave: the rows up to the page's end, merged with them, then the page.
-        found = self.load(list(ordered[: page.stop]))
+        found = load(list(ordered[: page.stop]))
         return sorted([*found, *quotes], key=timeline.order_key)[page]
 
 
-def loader(subject: Callable[[Use], str]) -> Callable[[list[tuple]], list[TimelineEvent]]:
+def load(page_rows: list[tuple]) -> list[TimelineEvent]:
     """Tells a page of event rows as events: each source's records in one query."""
-
-    def load(page_rows: list[tuple]) -> list[TimelineEvent]:
-        wanted = defaultdict(set)
-        for row in page_rows:
-            wanted[row[3]].add(row[4])
-        events: dict[tuple, TimelineEvent] = {}
-        for source, pks in wanted.items():
-            for event in BUILDERS[Source(source)](pks, subject):
-                events[event.order] = event
-        return [events[row[3:6]] for row in page_rows]
-
-    return load
+    wanted = defaultdict(set)
+    for row in page_rows:
+        wanted[row[3]].add(row[4])
+    events: dict[tuple, TimelineEvent] = {}
+    for source, pks in wanted.items():
+        for event in BUILDERS[Source(source)](pks):
+            events[event.order] = event
+    return [events[row[3:6]] for row in page_rows]
 
 
-def use_events(pks, subject) -> Iterable[TimelineEvent]:
+def use_events(pks) -> Iterable[TimelineEvent]:
     for use in Use.objects.filter(pk__in=pks).select_related("agency", "product"):
-        yield from timeline.use_events(use, subject=subject(use))
+        yield from timeline.use_events(use)
 
 
-def incident_events(pks, subject) -> Iterable[TimelineEvent]:
+def incident_events(pks) -> Iterable[TimelineEvent]:
     return map(timeline.incident_event, Incident.objects.filter(pk__in=pks))
 
 
-def opening_and_closing(pks, subject) -> Iterable[TimelineEvent]:
+def opening_and_closing(pks) -> Iterable[TimelineEvent]:
     for action in RegulatoryAction.objects.filter(pk__in=pks):
         yield from timeline.action_events(action)
 
 
-def step_events(pks, subject) -> Iterable[TimelineEvent]:
+def step_events(pks) -> Iterable[TimelineEvent]:
     for step in ActionStep.objects.filter(pk__in=pks).select_related("action"):
         yield timeline.step_event(step, step.action)
 
 
-def said_events(pks, subject) -> Iterable[TimelineEvent]:
+def said_events(pks) -> Iterable[TimelineEvent]:
     statements = Statement.objects.filter(pk__in=pks).select_related(
         "speaker", "agency", "vendor", "authority"
     )
@@ -263,7 +258,6 @@ def agency_timeline(agency: Agency, kind: str = "") -> PagedTimeline:
     uses = Use.objects.public().filter(agency=agency)
     incidents = Incident.objects.public().filter(agencies=agency)
     actions = RegulatoryAction.objects.public().filter(agencies=agency)
-    subject = agency.short_name or agency.name
     return PagedTimeline(
         f"agency-{agency.pk}",
         [
@@ -279,7 +273,6 @@ def agency_timeline(agency: Agency, kind: str = "") -> PagedTimeline:
             | Q(action__in=actions.values("pk")),
             statements,
         ),
-        loader(lambda use: subject),
         kind,
     )
 
@@ -298,6 +291,5 @@ def vendor_timeline(vendor, kind: str = "") -> PagedTimeline:
             | Q(action__in=actions.values("pk")),
             statements,
         ),
-        loader(lambda use: use.agency.short_name or use.agency.name),
         kind,
     )
