@@ -23,8 +23,9 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 
 GENERATION_KEY = "public-pages:write-generation"
-# Admin is for editors; the health checks must answer without the cache (tracker/outage.py).
-UNCACHED_PATHS = ("/admin/", "/healthz", "/readyz")
+# Admin is for editors; the health checks must answer without the cache (tracker/outage.py);
+# whitenoise serves static files with validators of its own.
+UNCACHED_PATHS = ("/admin/", "/healthz", "/readyz", f"/{settings.STATIC_URL.strip('/')}/")
 # A public page differs by these request headers: htmx asks for a fragment or the whole page, and
 # a session cookie makes an editor, whose pages are fresh and private (a shared cache that keys
 # on Cookie never gives an editor the anonymous page, nor an anonymous visitor an editor's).
@@ -209,15 +210,18 @@ class PublicPageCacheMiddleware:
         is seen by the next request, as with a write during a render."""
         if not cache_seconds():
             return self.get_response(request)
-        lock = f"{key}:rendering:{generation}"
+        # One render of a page at a time, whatever generation it is for: with an edit a second
+        # and a render that takes longer, a lock per generation would let every worker render
+        # the same page at once, and none would be left to answer.
+        lock = f"{key}:rendering"
         deadline = time.monotonic() + RENDER_WAIT_SECONDS
         while entry is None or entry[0] != generation:
             if cache.add(lock, "rendering", LOCK_SECONDS):
                 return self.render_and_store(request, key, generation, lock)
             if entry is not None:
-                # Another request is rendering the page for the latest write: until it lands,
-                # the page as it was before that write, so that an edit a second does not hold
-                # every visitor to one render after another.
+                # Another request is rendering the page: until it lands, the page as it was,
+                # so that an edit a second does not hold every visitor to one render after
+                # another. The page is at most one render behind the latest write.
                 return stale_page(entry)
             if time.monotonic() >= deadline:
                 # The other render is slow or its worker died: better a render than a hang.

@@ -241,6 +241,27 @@ def test_while_one_request_renders_after_a_write_the_others_get_the_page_as_it_w
     assert view.calls == 2
 
 
+def test_a_write_during_a_render_does_not_start_a_second_render_of_the_page(page_cache_on):
+    pages = iter([b"first", b"after one write", b"after two writes"])
+    view = CountingView(seconds=0.5, response=lambda _: HttpResponse(next(pages)))
+    handler = middleware(view)
+    get = lambda: handler(RequestFactory().get("/agencies/"))  # noqa: E731
+    get()
+    page_cache.new_generation()
+    answers = []
+    rendering = threading.Thread(target=lambda: answers.append(get()))
+    rendering.start()
+    time.sleep(0.2)  # the render for the first write is under way
+    page_cache.new_generation()  # a second write before it ends
+    meanwhile = at_once(4, get)
+    assert view.calls == 2  # no render for the second write while the first one runs
+    assert [a.content for a in meanwhile] == [b"first"] * 4
+    rendering.join()
+    assert answers[0].content == b"after one write"
+    assert get().content == b"after two writes"  # the next request renders the latest
+    assert view.calls == 3
+
+
 def test_a_slow_render_is_waited_for_only_so_long(page_cache_on, monkeypatch):
     monkeypatch.setattr(page_cache, "RENDER_WAIT_SECONDS", 0.2)
     view = CountingView(seconds=1.0)

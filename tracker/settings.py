@@ -72,6 +72,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a stored page is answered before any other middleware runs. It was stored with
+    # the headers they added (security, CSP, permissions policy), and it caches only visitors
+    # without a session, for addresses that answered 200.
+    "agencies.page_cache.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -84,8 +88,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): whether this session gave an authenticator code.
     "django_otp.middleware.OTPMiddleware",
-    # Early, so a cached page skips the rest; it caches only visitors without a session.
-    "agencies.page_cache.PublicPageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
