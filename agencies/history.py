@@ -41,6 +41,7 @@ UNTRACKED = {
     "status_reported_on",
     "status_reported_on_precision",
     "changed_at",
+    "published_and_sourced",
 }
 
 CHANGE_WORDS = {"+": "Created", "~": "Changed", "-": "Deleted"}
@@ -85,7 +86,7 @@ def recent_changes(limit: int = 50) -> list[Version]:
                     row.history_date,
                     str(model._meta.verbose_name),
                     names.get(row.id) or title_of(row),
-                    row.instance.get_absolute_url(),
+                    as_stored(model, row).get_absolute_url(),
                     CHANGE_WORDS[row.history_type],
                 )
                 for row in rows
@@ -94,6 +95,13 @@ def recent_changes(limit: int = 50) -> list[Version]:
     per_kind.append(status_versions(limit))
     newest_first = merge(*per_kind, key=lambda version: version.when, reverse=True)
     return list(islice(newest_first, limit))
+
+
+def as_stored(model, row):
+    """The record as a history row keeps it, built without a query (simple-history's
+    row.instance reads the fields history leaves out from the live row, a query a row)."""
+    kept = (f.attname for f in model._meta.concrete_fields if hasattr(row, f.attname))
+    return model(**{name: getattr(row, name) for name in kept})
 
 
 def use_names(rows) -> dict[int, str]:

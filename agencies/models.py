@@ -90,9 +90,18 @@ class PublishableQuerySet(models.QuerySet):
         return self.filter(publication=PUBLISHED)
 
     def public(self):
-        """What the public may see: published, with what it belongs to, and sourced (an
-        EXISTS per kind: a citation of the record whose source is published)."""
+        """What the public may see: published and sourced, with what it belongs to."""
         return self.filter(self.model.public_condition())
+
+    def store_published_and_sourced(self) -> int:
+        """Writes each record's published_and_sourced afresh from the rule, where it changed;
+        returns how many changed. An UPDATE, so no signal, history or updated_at."""
+        rule = self.model.published_and_sourced_rule()
+        now_true = self.filter(rule, published_and_sourced=False)
+        now_false = self.filter(published_and_sourced=True).exclude(rule)
+        return now_true.update(published_and_sourced=True) + now_false.update(
+            published_and_sourced=False
+        )
 
 
 class Publishable(Timestamped):
@@ -107,6 +116,10 @@ class Publishable(Timestamped):
         "needs a citation of a published source.",
     )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The record's own half of the public rule, stored so that every public read is an equality
+    # on a column instead of an EXISTS over citations and sources. Kept in the write's
+    # transaction by agencies/signals.py; published_and_sourced_rule() is its definition.
+    published_and_sourced = models.BooleanField(default=False, editable=False)
     synthetic = models.BooleanField(
         default=False, editable=False, help_text="Made up by generate_scale_data for load tests."
     )
@@ -135,19 +148,33 @@ class Publishable(Timestamped):
     public_if_set: tuple[str, ...] = ()
 
     @classmethod
+    def published_and_sourced_rule(cls) -> Q:
+        """Published, and (but for a source) cited by a published source: what
+        published_and_sourced stores."""
+        condition = Q(publication=PUBLISHED)
+        if cls.needs_source:
+            condition &= sourced(cls)
+        return condition
+
+    @classmethod
     def public_condition(cls, prefix: str = "") -> Q:
         """The one definition of public for this kind of record, at `prefix` ("" for the
-        record itself, "agency__" through a relation): published, sourced, and every record
-        in `public_with` public too."""
-        condition = Q(**{f"{prefix}publication": PUBLISHED})
-        if cls.needs_source:
-            condition &= sourced(cls, prefix)
+        record itself, "agency__" through a relation): published and sourced (as stored), and
+        every record in `public_with` and `public_if_set` public too."""
+        # The publication is implied by the stored flag; said too, so the indexes that lead
+        # with it serve public reads.
+        condition = Q(**{f"{prefix}publication": PUBLISHED, f"{prefix}published_and_sourced": True})
         for name in cls.public_with:
             related = cls._meta.get_field(name).related_model
             condition &= related.public_condition(f"{prefix}{name}__")
         for name in cls.public_if_set:
             condition &= public_if_set(cls._meta.get_field(name), prefix)
         return condition
+
+
+def record_history(**options) -> HistoricalRecords:
+    """A publishable record's history: every field an editor can change, not the stored rule."""
+    return HistoricalRecords(excluded_fields=["published_and_sourced"], **options)
 
 
 def public_if_set(field, prefix: str = "") -> Q:
@@ -364,7 +391,7 @@ class Agency(Publishable):
 
     objects = AgencyQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = record_history()
 
     class Meta(Publishable.Meta):
         ordering = ["name"]
@@ -447,7 +474,7 @@ class Vendor(Publishable):
     website = models.URLField(blank=True)
     summary = models.TextField(blank=True)
 
-    history = HistoricalRecords()
+    history = record_history()
 
     class Meta(Publishable.Meta):
         ordering = ["name"]
@@ -477,7 +504,7 @@ class Product(Publishable):
     slug = models.SlugField(max_length=200)
     description = models.TextField(blank=True)
 
-    history = HistoricalRecords()
+    history = record_history()
 
     public_with = ("vendor",)
 
@@ -533,7 +560,7 @@ class Use(Publishable):
     disclosed = PreciseDateAccessor("disclosed_on")
 
     objects = UseQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = record_history()
 
     public_with = ("product",)
 
@@ -635,7 +662,7 @@ class Incident(Publishable):
     occurred = PreciseDateAccessor("occurred_on")
     disclosed = PreciseDateAccessor("disclosed_on")
 
-    history = HistoricalRecords(m2m_fields=[agencies, vendors])
+    history = record_history(m2m_fields=[agencies, vendors])
 
     class Meta(Publishable.Meta):
         # Lists and the dashboard's latest events read the newest first.
@@ -701,7 +728,7 @@ class Authority(Publishable):
         help_text="Set when the authority is an agency acting on itself, e.g. an internal review.",
     )
 
-    history = HistoricalRecords()
+    history = record_history()
 
     class Meta(Publishable.Meta):
         ordering = ["name"]
@@ -758,7 +785,7 @@ class RegulatoryAction(Publishable):
     latest_step_date = PreciseDateAccessor("latest_step_on")
 
     objects = ActionQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[agencies, vendors])
+    history = record_history(m2m_fields=[agencies, vendors])
 
     class Meta(Publishable.Meta):
         # Lists and the dashboard's latest events read the newest first.
@@ -863,7 +890,7 @@ class Person(Publishable):
         Authority, on_delete=models.SET_NULL, null=True, blank=True, related_name="people"
     )
 
-    history = HistoricalRecords()
+    history = record_history()
 
     class Meta(Publishable.Meta):
         ordering = ["name"]
@@ -988,7 +1015,7 @@ class Statement(Publishable):
     public_if_set = ("speaker", "agency", "vendor", "authority", "about_agency", "about_action")
 
     objects = StatementQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = record_history()
 
     SPEAKERS = ("agency", "vendor", "authority")
 
@@ -1134,7 +1161,7 @@ class ActionStep(Publishable):
 
     public_with = ("action",)
 
-    history = HistoricalRecords()
+    history = record_history()
 
     class Meta(Publishable.Meta):
         ordering = ["occurred_on", "pk"]
@@ -1215,7 +1242,7 @@ class Source(Publishable):
 
     published = PreciseDateAccessor("published_on")
 
-    history = HistoricalRecords()
+    history = record_history()
 
     needs_source = False  # a source is the evidence itself
 

@@ -1,13 +1,16 @@
-"""Signals only invalidate caches. Any save, delete or relation change of a record, from admin,
-a service, a command or a shell, makes the cached pages and stored figures out of date. Domain
-rules (statuses, publishing) are services (agencies/services/), called where the write is made.
+"""Signals only keep what is derived from the record: the cached pages and stored figures, which
+any save, delete or relation change makes out of date, and each record's stored half of the
+public rule (agencies/stored_public_rule.py), written in the same transaction. Whether from
+admin, a service, a command, a fixture or a shell. Domain rules (statuses, publishing) are
+services (agencies/services/), called where the write is made.
 
 Every receiver is connected here, with an explicit sender."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
+from . import stored_public_rule
 from .invalidation import record_changed
-from .models import RECORD_MODELS, Incident, RegulatoryAction
+from .models import PUBLISHABLE_MODELS, RECORD_MODELS, Citation, Incident, RegulatoryAction
 
 # Their history tables are written with them and need no receiver.
 RELATIONS = (
@@ -22,8 +25,25 @@ def record_written(sender, **kwargs) -> None:
     record_changed()
 
 
+def publishable_saved(sender, instance, **kwargs) -> None:
+    stored_public_rule.record_saved(instance)
+
+
+def citation_saving(sender, instance, **kwargs) -> None:
+    stored_public_rule.citation_saving(instance)
+
+
+def citation_written(sender, instance, **kwargs) -> None:
+    stored_public_rule.citation_written(instance)
+
+
 def connect() -> None:
     """Called once, from the app's ready()."""
+    for model in PUBLISHABLE_MODELS:
+        post_save.connect(publishable_saved, sender=model, dispatch_uid=f"rule:{model.__name__}")
+    pre_save.connect(citation_saving, sender=Citation, dispatch_uid="rule:citation-before")
+    post_save.connect(citation_written, sender=Citation, dispatch_uid="rule:citation-saved")
+    post_delete.connect(citation_written, sender=Citation, dispatch_uid="rule:citation-deleted")
     for model in RECORD_MODELS:
         post_save.connect(record_written, sender=model, dispatch_uid=f"saved:{model.__name__}")
         post_delete.connect(record_written, sender=model, dispatch_uid=f"deleted:{model.__name__}")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from . import choices
+from . import choices, stored_public_rule
 from .invalidation import record_changed
 from .models import (
     PUBLISHABLE_MODELS,
@@ -406,7 +406,9 @@ def generate(sizes: Sizes, seed: int = 1, *, allow_real: bool = False) -> dict[s
         derived = derive_status(uses_of[agency.pk], actions_of[agency.pk])
         agency.status, agency.status_summary = derived.status, derived.summary[:500]
     Agency.objects.bulk_update(agencies, ["status", "status_summary"], batch_size=BATCH)
-    record_changed()  # bulk writes send no signals
+    # Bulk writes send no signals: the stored public rule and the caches are brought up to date.
+    stored_public_rule.store_all()
+    record_changed()
 
     return {
         "agencies": len(agencies),

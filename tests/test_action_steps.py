@@ -14,7 +14,7 @@ from agencies.models import ActionStep, RegulatoryAction
 from . import factories as f
 from .forms import form_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stored_rule_kept")]
 
 D = datetime.date
 

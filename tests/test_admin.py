@@ -8,7 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies.models import Agency, Contradiction, StatusChange, Use
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stored_rule_kept")]
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 
@@ -99,6 +99,6 @@ def test_view_on_site_links_to_the_public_page(editor_client):
 
 def test_a_draft_links_to_its_preview_not_to_a_missing_page(editor_client):
     toronto = Agency.objects.get(slug="toronto-police-service")
-    Agency.objects.filter(pk=toronto.pk).update(publication="draft")
+    Agency.objects.filter(pk=toronto.pk).update(publication="draft", published_and_sourced=False)
     page = editor_client.get(admin_url(Agency, "change", toronto.pk)).content.decode()
     assert 'href="/agencies/toronto-police-service/?preview"' in page

@@ -15,7 +15,7 @@ from agencies.choices import Publication
 from agencies.imports import RecordResource
 from agencies.models import Agency, Citation, Use
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stored_rule_kept")]
 
 IMPORT_URL = "/admin/agencies/{model}/import/"
 PROCESS_URL = "/admin/agencies/{model}/process_import/"

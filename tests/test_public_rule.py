@@ -19,7 +19,7 @@ from . import factories as f
 from .forms import form_data
 from .test_import import upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stored_rule_kept")]
 
 PRODUCT = "Zyxcam Recognition"
 QUOTE = "Officers quietly trialled Zyxcam for months."

@@ -17,7 +17,7 @@ from agencies.services.publishing import NEEDS_SOURCE as NEEDS_CITATION
 from . import factories as f
 from .forms import form_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stored_rule_kept")]
 
 DRAFT_NAME = "Draftshire Constabulary"
 

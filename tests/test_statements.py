@@ -17,7 +17,7 @@ from agencies.models import Contradiction, Statement
 from . import factories as f
 from .forms import form_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stored_rule_kept")]
 
 D = datetime.date
 

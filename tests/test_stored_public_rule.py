@@ -1,0 +1,115 @@
+"""The stored half of the public rule (Agency.published_and_sourced and its kind): every write
+that can change it, from a save, a citation or a source, keeps it as the rule reads, in the same
+transaction. Modules that write through admin, imports and services check the same after each
+test (the stored_rule_kept fixture)."""
+
+import pytest
+from django.core.management import call_command
+
+from agencies import stored_public_rule
+from agencies.choices import Publication
+from agencies.models import (
+    Agency,
+    Citation,
+    Incident,
+    Product,
+    RegulatoryAction,
+    Source,
+    Use,
+    Vendor,
+)
+
+from . import factories as f
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stored_rule_kept")]
+
+
+def stored(record) -> bool:
+    return type(record).objects.values_list("published_and_sourced", flat=True).get(pk=record.pk)
+
+
+def test_the_seed_data_is_stored_as_the_rule_reads(seeded):
+    assert stored_public_rule.store_all() == 0
+    assert Agency.objects.filter(published_and_sourced=True).count() > 30
+
+
+def test_a_citation_of_a_published_source_makes_a_published_record_public():
+    agency = f.make_agency(sourced=False)
+    assert not stored(agency)
+    citation = f.make_citation(agency=agency)
+    assert stored(agency)
+    assert Agency.objects.public().filter(pk=agency.pk).exists()
+    citation.delete()
+    assert not stored(agency)
+    assert not Agency.objects.public().filter(pk=agency.pk).exists()
+
+
+def test_a_citation_moved_to_another_record_moves_the_support():
+    first, second = f.make_agency(sourced=False), f.make_agency(sourced=False)
+    citation = f.make_citation(agency=first)
+    citation.agency = second
+    citation.save()
+    assert (stored(first), stored(second)) == (False, True)
+
+
+def test_a_citation_moved_to_a_draft_source_leaves_its_record_unsourced():
+    agency = f.make_agency(sourced=False)
+    citation = f.make_citation(agency=agency)
+    citation.source = f.make_source(publication=Publication.DRAFT)
+    citation.save()
+    assert not stored(agency)
+
+
+def test_a_source_published_or_withdrawn_changes_every_record_it_alone_supports():
+    source = f.make_source(publication=Publication.DRAFT)
+    agency, use = f.make_agency(sourced=False), f.make_use(sourced=False)
+    f.make_citation(agency=agency, source=source)
+    f.make_citation(use=use, source=source)
+    assert not stored(agency) and not stored(use)
+    source.publication = Publication.PUBLISHED
+    source.save()
+    assert stored(agency) and stored(use) and stored(source)
+    source.publication = Publication.DRAFT
+    source.save()
+    assert not stored(agency) and not stored(use) and not stored(source)
+
+
+def test_a_withdrawn_record_is_not_public_even_with_its_sources():
+    agency = f.make_agency()
+    assert stored(agency)
+    agency.publication = Publication.DRAFT
+    agency.save()
+    assert not stored(agency)
+
+
+def test_a_record_is_public_only_with_what_it_belongs_to():
+    use = f.make_use()
+    assert Use.objects.public().filter(pk=use.pk).exists()
+    use.agency.publication = Publication.DRAFT
+    use.agency.save()
+    assert stored(use)  # its own half holds; the agency's does not
+    assert not Use.objects.public().filter(pk=use.pk).exists()
+
+
+def test_a_stale_flag_is_found_and_mended_by_store_all():
+    agency = f.make_agency()
+    Agency.objects.filter(pk=agency.pk).update(published_and_sourced=False)  # no signal
+    assert stored_public_rule.store_all() == 1
+    assert stored(agency)
+
+
+def test_generated_data_is_stored_as_the_rule_reads():
+    call_command(
+        "generate_scale_data",
+        "--agencies=30",
+        "--vendors=3",
+        "--facts=200",
+        "--sources=10",
+        "--agency-facts=2,5",
+        "--vendor-customers=2,4",
+        verbosity=0,
+    )
+    assert stored_public_rule.store_all() == 0
+    for model in (Agency, Vendor, Product, Use, Incident, RegulatoryAction, Source):
+        assert model.objects.filter(published_and_sourced=True).exists(), model
+    assert Citation.objects.public().exists() and Source.objects.public().exists()
