@@ -3,8 +3,12 @@ that can change it, from a save, a citation or a source, keeps it as the rule re
 transaction. Modules that write through admin, imports and services check the same after each
 test (the stored_rule_kept fixture)."""
 
+import threading
+import time
+
 import pytest
 from django.core.management import call_command
+from django.db import connection, transaction
 
 from agencies import stored_public_rule
 from agencies.choices import Publication
@@ -113,3 +117,58 @@ def test_generated_data_is_stored_as_the_rule_reads():
     for model in (Agency, Vendor, Product, Use, Incident, RegulatoryAction, Source):
         assert model.objects.filter(published_and_sourced=True).exists(), model
     assert Citation.objects.public().exists() and Source.objects.public().exists()
+
+
+def lock_waits() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+            "AND datname = current_database()"
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers whole")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.timeout(60)
+def test_a_citation_added_while_its_source_is_being_published_waits_and_counts():
+    """Neither write sees the other's uncommitted half: the source's publisher does not see
+    the new citation, and the citation's editor would see the source still a draft. The
+    citation's write waits for the source's row, and the record ends public."""
+    source = f.make_source(publication=Publication.DRAFT)
+    agency = f.make_agency(sourced=False)
+    holding, release = threading.Event(), threading.Event()
+
+    def publish() -> None:
+        try:
+            with transaction.atomic():
+                source.publication = Publication.PUBLISHED
+                source.save()
+                holding.set()
+                release.wait(timeout=15)  # not committed yet
+        finally:
+            connection.close()
+
+    def cite() -> None:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '15s'")
+            f.make_citation(agency=agency, source=source)
+        finally:
+            connection.close()
+
+    publishing = threading.Thread(target=publish)
+    publishing.start()
+    assert holding.wait(timeout=15)
+    citing = threading.Thread(target=cite)
+    citing.start()
+    deadline = time.monotonic() + 5
+    while not lock_waits() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    waited = lock_waits()
+    release.set()
+    for thread in (publishing, citing):
+        thread.join(timeout=30)
+    assert waited == 1  # the citation's write waited for the source's publisher
+    assert stored(agency)
+    assert Agency.objects.public().filter(pk=agency.pk).exists()
