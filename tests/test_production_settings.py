@@ -55,3 +55,16 @@ def test_the_production_switch_redirects_to_https_and_asks_browsers_to_stay():
     # A load balancer's probe over plain HTTP is answered, not redirected.
     assert seen["probe_plain"] == 200
     assert seen["cookies_secure"] == [True, True]
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("postgres://u@db:5432/tracker", "-c max_parallel_workers_per_gather=0"),
+        ("postgres://u@db:5432/tracker?options=-c%20work_mem%3D64MB", "-c work_mem=64MB"),
+    ],
+)
+def test_postgresql_runs_each_query_on_one_core_unless_the_address_says_otherwise(url, expected):
+    from tracker.settings import database_from_url
+
+    assert database_from_url(url)["OPTIONS"]["options"] == expected
