@@ -119,7 +119,7 @@ class Publishable(Timestamped):
     # The record's own half of the public rule, stored so that every public read is an equality
     # on a column instead of an EXISTS over citations and sources. Kept in the write's
     # transaction by agencies/signals.py; published_and_sourced_rule() is its definition.
-    published_and_sourced = models.BooleanField(default=False, editable=False)
+    published_and_sourced = models.BooleanField(default=False, db_default=False, editable=False)
     synthetic = models.BooleanField(
         default=False, editable=False, help_text="Made up by generate_scale_data for load tests."
     )

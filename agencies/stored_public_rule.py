@@ -24,13 +24,20 @@ def store_all() -> int:
     return sum(model.objects.store_published_and_sourced() for model in PUBLISHABLE_MODELS)
 
 
+def store(records) -> None:
+    """The records' flags written now, for the rest of this transaction, and again once it
+    commits: on PostgreSQL two editors' writes may each decide on what the other has not
+    committed (a record published while its only citation is deleted), and the later commit
+    then decides on both."""
+    records.store_published_and_sourced()
+    transaction.on_commit(records.store_published_and_sourced)
+
+
 def record_saved(record: Publishable) -> None:
-    type(record).objects.filter(pk=record.pk).store_published_and_sourced()
+    store(type(record).objects.filter(pk=record.pk))
     if isinstance(record, Source):
         for field in CITED:
-            field.related_model.objects.filter(
-                citations__source=record
-            ).store_published_and_sourced()
+            store(field.related_model.objects.filter(citations__source=record))
 
 
 def cited_records(citation: Citation) -> list[tuple[type, int]]:
@@ -57,4 +64,4 @@ def citation_written(citation: Citation) -> None:
     sources = {citation.source_id, *getattr(citation, "_sources_before", [])}
     list(Source.objects.select_for_update().filter(pk__in=sources).values_list("pk"))
     for model, pk in {*cited_records(citation), *getattr(citation, "_cited_before", [])}:
-        model.objects.filter(pk=pk).store_published_and_sourced()
+        store(model.objects.filter(pk=pk))

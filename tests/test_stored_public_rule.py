@@ -172,3 +172,48 @@ def test_a_citation_added_while_its_source_is_being_published_waits_and_counts()
     assert waited == 1  # the citation's write waited for the source's publisher
     assert stored(agency)
     assert Agency.objects.public().filter(pk=agency.pk).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers whole")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.timeout(60)
+def test_a_record_published_while_its_only_citation_is_deleted_ends_unsourced():
+    """The publisher's write sees the citation (not yet deleted for it), the deleting editor's
+    sees a draft (not yet published for them): neither alone can tell. Each writes the flag
+    again once it commits, so the later one decides on what both committed."""
+    agency = f.make_agency(sourced=False, publication=Publication.DRAFT)
+    citation = f.make_citation(agency=agency)
+    holding, release = threading.Event(), threading.Event()
+
+    def publish() -> None:
+        try:
+            with transaction.atomic():
+                agency.publication = Publication.PUBLISHED
+                agency.save()
+                holding.set()
+                release.wait(timeout=15)  # not committed yet
+        finally:
+            connection.close()
+
+    def delete() -> None:
+        try:
+            Citation.objects.get(pk=citation.pk).delete()
+        finally:
+            connection.close()
+
+    publishing = threading.Thread(target=publish)
+    publishing.start()
+    assert holding.wait(timeout=15)
+    deleting = threading.Thread(target=delete)
+    deleting.start()
+    deadline = time.monotonic() + 5
+    while not lock_waits() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    # The deletion has decided on the agency as it was (a draft), and now waits for the
+    # publisher, whose write decided on the citation as it was (still there).
+    release.set()
+    for thread in (publishing, deleting):
+        thread.join(timeout=30)
+    assert not Citation.objects.filter(pk=citation.pk).exists()
+    assert not stored(agency)
+    assert not Agency.objects.public().filter(pk=agency.pk).exists()

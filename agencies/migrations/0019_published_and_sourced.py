@@ -34,7 +34,10 @@ def store_published_and_sourced(apps, schema_editor):
 
 
 def rebuild_search(apps, schema_editor):
-    # On SQLite, adding the column remakes each table, which drops its full-text triggers.
+    # On SQLite, adding (or, unapplied, removing) the column remakes each table, which drops its
+    # full-text triggers. PostgreSQL's indexes are left as they are.
+    if schema_editor.connection.vendor != "sqlite":
+        return
     from agencies.search import create_indexes, drop_indexes
 
     drop_indexes(schema_editor)
@@ -53,60 +56,62 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Unapplied, the rebuild runs last, after the column is gone.
+        migrations.RunPython(migrations.RunPython.noop, rebuild_search),
         migrations.AddField(
             model_name="actionstep",
             name="published_and_sourced",
-            field=models.BooleanField(default=False, editable=False),
+            field=models.BooleanField(db_default=False, default=False, editable=False),
         ),
         migrations.AddField(
             model_name="agency",
             name="published_and_sourced",
-            field=models.BooleanField(default=False, editable=False),
+            field=models.BooleanField(db_default=False, default=False, editable=False),
         ),
         migrations.AddField(
             model_name="authority",
             name="published_and_sourced",
-            field=models.BooleanField(default=False, editable=False),
+            field=models.BooleanField(db_default=False, default=False, editable=False),
         ),
         migrations.AddField(
             model_name="incident",
             name="published_and_sourced",
-            field=models.BooleanField(default=False, editable=False),
+            field=models.BooleanField(db_default=False, default=False, editable=False),
         ),
         migrations.AddField(
             model_name="person",
             name="published_and_sourced",
-            field=models.BooleanField(default=False, editable=False),
+            field=models.BooleanField(db_default=False, default=False, editable=False),
         ),
         migrations.AddField(
             model_name="product",
             name="published_and_sourced",
-            field=models.BooleanField(default=False, editable=False),
+            field=models.BooleanField(db_default=False, default=False, editable=False),
         ),
         migrations.AddField(
             model_name="regulatoryaction",
             name="published_and_sourced",
-            field=models.BooleanField(default=False, editable=False),
+            field=models.BooleanField(db_default=False, default=False, editable=False),
         ),
         migrations.AddField(
             model_name="source",
             name="published_and_sourced",
-            field=models.BooleanField(default=False, editable=False),
+            field=models.BooleanField(db_default=False, default=False, editable=False),
         ),
         migrations.AddField(
             model_name="statement",
             name="published_and_sourced",
-            field=models.BooleanField(default=False, editable=False),
+            field=models.BooleanField(db_default=False, default=False, editable=False),
         ),
         migrations.AddField(
             model_name="use",
             name="published_and_sourced",
-            field=models.BooleanField(default=False, editable=False),
+            field=models.BooleanField(db_default=False, default=False, editable=False),
         ),
         migrations.AddField(
             model_name="vendor",
             name="published_and_sourced",
-            field=models.BooleanField(default=False, editable=False),
+            field=models.BooleanField(db_default=False, default=False, editable=False),
         ),
         migrations.RunPython(store_published_and_sourced, migrations.RunPython.noop),
         migrations.RunPython(rebuild_search, migrations.RunPython.noop),
