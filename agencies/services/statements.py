@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..contradictions import contradictions
-from ..models import PUBLISHED, Contradiction, Statement, Use, sourced
+from ..models import Contradiction, Statement, Use
 
 
 def store_contradictions(agency_ids: Iterable[int]) -> int:
@@ -18,7 +18,7 @@ def store_contradictions(agency_ids: Iterable[int]) -> int:
         return 0
     statements: dict[int, list] = {pk: [] for pk in ids}
     for statement in Statement.objects.filter(
-        sourced(Statement), agency__in=ids, publication=PUBLISHED
+        Statement.published_and_sourced_rule(), agency__in=ids
     ):
         statements[statement.agency_id].append(statement)
     uses: dict[int, list] = {pk: [] for pk in ids}
