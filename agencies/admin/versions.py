@@ -132,6 +132,7 @@ class VersionedForm(forms.ModelForm):
     """A change form (or an inline's row) that refuses to overwrite another editor's change."""
 
     version = forms.CharField(required=False, widget=forms.HiddenInput)
+    row_gone = False  # an inline row whose record was deleted since the page was opened
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -175,10 +176,12 @@ class VersionedForm(forms.ModelForm):
         name = model._meta.verbose_name
         if stored is None:
             who = by_whom(model, opened.pk, opened.at)
+            self.row_gone = True
             raise ValidationError(
-                f"Another editor deleted this {name}, or moved it to another record, after you "
-                f"opened the page{f' ({who})' if who else ''}, so nothing was saved. Reload the "
-                "page to go on from the record as it is now (copy what you typed first)."
+                f"Another editor deleted a {name} shown here, or moved it to another record, "
+                f"after you opened the page{f' ({who})' if who else ''}, so nothing was saved. "
+                "Reload the page to go on from the record as it is now (copy what you typed "
+                "first)."
             )
         # What the form does not write is saved as stored now, not as read before the lock.
         for field in model._meta.concrete_fields:
@@ -227,6 +230,16 @@ class VersionedFormSet(BaseInlineFormSet):
 
     def clean(self) -> None:
         super().clean()
+        # Admin shows a row only while its record exists, so a deleted row's refusal is
+        # said above the rows, not in a row that is no longer drawn.
+        gone = [
+            error
+            for form in self.initial_forms
+            if form.row_gone
+            for error in form.non_field_errors()
+        ]
+        if gone:
+            raise ValidationError(gone)
         shown_pks = {form.instance.pk for form in self.initial_forms}
         if self.instance.pk is not None:
             self.added_meanwhile = [r for r in self.get_queryset() if r.pk not in shown_pks]
