@@ -14,6 +14,7 @@ from django.db.models import Q
 from .models import (
     CITATION_FIELD_OF,
     PUBLISHED,
+    STORED_RULE_FIELDS,
     ActionAuthority,
     Agency,
     Authority,
@@ -41,7 +42,7 @@ UNTRACKED = {
     "status_reported_on",
     "status_reported_on_precision",
     "changed_at",
-    "published_and_sourced",
+    *STORED_RULE_FIELDS,
 }
 
 CHANGE_WORDS = {"+": "Created", "~": "Changed", "-": "Deleted"}

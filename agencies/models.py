@@ -3,6 +3,8 @@ sources and quotes that back every one of them."""
 
 from __future__ import annotations
 
+import functools
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -84,6 +86,30 @@ class Timestamped(models.Model):
 PUBLISHED = choices.Publication.PUBLISHED
 
 
+# Each stored flag and the method that gives its rule.
+STORED_RULES = {"published_and_sourced": "published_and_sourced_rule", "is_public": "public_rule"}
+
+
+@functools.cache
+def rule_split(model, field: str) -> tuple[models.QuerySet, models.QuerySet]:
+    """The rows for which a stored flag's rule holds, and those for which it fails, built once
+    a process (like a view's queryset, never evaluated itself): resolving a rule of twenty
+    joins costs more than running it on the few rows a write changes."""
+    rule = getattr(model, STORED_RULES[field])()
+    rows = model._default_manager.all()
+    return rows.filter(rule), rows.exclude(rule)
+
+
+def store_flag(records: models.QuerySet, field: str) -> int:
+    """Writes a stored flag afresh from its rule for these records, only where it changed;
+    returns how many changed. An UPDATE, so no signal, history or updated_at."""
+    holds, fails = rule_split(records.model, field)
+    chosen = records.values("pk")
+    now_true = holds.filter(pk__in=chosen, **{field: False})
+    now_false = fails.filter(pk__in=chosen, **{field: True})
+    return now_true.update(**{field: True}) + now_false.update(**{field: False})
+
+
 class PublishableQuerySet(models.QuerySet):
     def published(self):
         """The publication flag alone: for editors' tools; public reads use public()."""
@@ -94,14 +120,12 @@ class PublishableQuerySet(models.QuerySet):
         return self.filter(self.model.public_condition())
 
     def store_published_and_sourced(self) -> int:
-        """Writes each record's published_and_sourced afresh from the rule, where it changed;
-        returns how many changed. An UPDATE, so no signal, history or updated_at."""
-        rule = self.model.published_and_sourced_rule()
-        now_true = self.filter(rule, published_and_sourced=False)
-        now_false = self.filter(published_and_sourced=True).exclude(rule)
-        return now_true.update(published_and_sourced=True) + now_false.update(
-            published_and_sourced=False
-        )
+        """Writes each record's published_and_sourced afresh from its rule, where it changed."""
+        return store_flag(self, "published_and_sourced")
+
+    def store_public(self) -> int:
+        """Writes each record's is_public afresh from public_rule(), where it changed."""
+        return store_flag(self, "is_public")
 
 
 class Publishable(Timestamped):
@@ -120,6 +144,9 @@ class Publishable(Timestamped):
     # on a column instead of an EXISTS over citations and sources. Kept in the write's
     # transaction by agencies/signals.py; published_and_sourced_rule() is its definition.
     published_and_sourced = models.BooleanField(default=False, db_default=False, editable=False)
+    # The whole public rule (this, and the records it is public only with), stored likewise, so
+    # a public read joins nothing to decide it. public_rule() is its definition.
+    is_public = models.BooleanField(default=False, db_default=False, editable=False)
     synthetic = models.BooleanField(
         default=False, editable=False, help_text="Made up by generate_scale_data for load tests."
     )
@@ -157,31 +184,41 @@ class Publishable(Timestamped):
         return condition
 
     @classmethod
-    def public_condition(cls, prefix: str = "") -> Q:
+    def public_rule(cls, prefix: str = "") -> Q:
         """The one definition of public for this kind of record, at `prefix` ("" for the
         record itself, "agency__" through a relation): published and sourced (as stored), and
-        every record in `public_with` and `public_if_set` public too."""
-        # The publication is implied by the stored flag; said too, so the indexes that lead
-        # with it serve public reads.
+        every record in `public_with` and `public_if_set` public too. What is_public stores."""
         condition = Q(**{f"{prefix}publication": PUBLISHED, f"{prefix}published_and_sourced": True})
         for name in cls.public_with:
             related = cls._meta.get_field(name).related_model
-            condition &= related.public_condition(f"{prefix}{name}__")
+            condition &= related.public_rule(f"{prefix}{name}__")
         for name in cls.public_if_set:
-            condition &= public_if_set(cls._meta.get_field(name), prefix)
+            condition &= public_if_set(cls._meta.get_field(name), prefix, stored=False)
         return condition
+
+    @classmethod
+    def public_condition(cls, prefix: str = "") -> Q:
+        """Public, as stored: what every public read filters on."""
+        # The publication is implied by the stored flag; said too, so the indexes that lead
+        # with it serve public reads.
+        return Q(**{f"{prefix}publication": PUBLISHED, f"{prefix}is_public": True})
 
 
 def record_history(**options) -> HistoricalRecords:
     """A publishable record's history: every field an editor can change, not the stored rule."""
-    return HistoricalRecords(excluded_fields=["published_and_sourced"], **options)
+    return HistoricalRecords(excluded_fields=STORED_RULE_FIELDS, **options)
 
 
-def public_if_set(field, prefix: str = "") -> Q:
-    """A nullable relation that is empty, or points at a public record."""
-    return Q(**{f"{prefix}{field.name}__isnull": True}) | field.related_model.public_condition(
-        f"{prefix}{field.name}__"
-    )
+# What the signals derive, not what an editor writes: no history, no version check.
+STORED_RULE_FIELDS = ["published_and_sourced", "is_public"]
+
+
+def public_if_set(field, prefix: str = "", *, stored: bool = True) -> Q:
+    """A nullable relation that is empty, or points at a public record (as stored, or by the
+    rule itself)."""
+    related = field.related_model
+    public = related.public_condition if stored else related.public_rule
+    return Q(**{f"{prefix}{field.name}__isnull": True}) | public(f"{prefix}{field.name}__")
 
 
 def precisions_valid(prefix: str, *date_fields: str) -> list[models.CheckConstraint]:
@@ -310,7 +347,7 @@ class UseQuerySet(PublishableQuerySet):
     def counted_in_status(self) -> UseQuerySet:
         """Uses public but for their agency (the use, its product and vendor published and
         sourced): what an agency's status follows, whether or not the agency is published."""
-        return self.filter(Use.public_condition(with_agency=False))
+        return self.filter(Use.public_rule(with_agency=False))
 
 
 class CitationQuerySet(models.QuerySet):
@@ -327,7 +364,8 @@ class CitationQuerySet(models.QuerySet):
         return self.filter(citation_sources_public())
 
     def public(self) -> CitationQuerySet:
-        """Citations the public may see: the source, the speaker and the record all public."""
+        """Citations the public may see: the source, the speaker and the record all public (as
+        each record stores it)."""
         condition = citation_sources_public()
         for name in CITED_FIELDS:
             condition &= public_if_set(Citation._meta.get_field(name))
@@ -622,12 +660,12 @@ class Use(Publishable):
         return reverse("agencies:use_detail", args=[self.pk])
 
     @classmethod
-    def public_condition(cls, prefix: str = "", *, with_agency: bool = True) -> Q:
+    def public_rule(cls, prefix: str = "", *, with_agency: bool = True) -> Q:
         """A use is public with its product (so its vendor) and, on public pages, its agency;
         the status rule counts it without its agency (UseQuerySet.counted_in_status)."""
-        condition = super().public_condition(prefix)
+        condition = super().public_rule(prefix)
         if with_agency:
-            condition &= Agency.public_condition(f"{prefix}agency__")
+            condition &= Agency.public_rule(f"{prefix}agency__")
         return condition
 
     @property

@@ -1,12 +1,12 @@
 """Signals only keep what is derived from the record: the cached pages and stored figures, which
-any save, delete or relation change makes out of date, and each record's stored half of the
-public rule (agencies/stored_public_rule.py), written in the same transaction. Whether from
+any save, delete or relation change makes out of date, and the public rule as each row
+stores it (agencies/stored_public_rule.py), written in the same transaction. Whether from
 admin, a service, a command, a fixture or a shell. Domain rules (statuses, publishing) are
 services (agencies/services/), called where the write is made.
 
 Every receiver is connected here, with an explicit sender."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from . import stored_public_rule
 from .invalidation import record_changed
@@ -25,22 +25,48 @@ def record_written(sender, **kwargs) -> None:
     record_changed()
 
 
-def publishable_saved(sender, instance, **kwargs) -> None:
-    stored_public_rule.record_saved(instance)
+# A fixture's rows (raw) are saved as they are, flags included, and may name rows not loaded
+# yet: the loader stores the rule once they are all in (services.seed).
 
 
-def citation_saving(sender, instance, **kwargs) -> None:
-    stored_public_rule.citation_saving(instance)
+def publishable_saving(sender, instance, raw=False, **kwargs) -> None:
+    if not raw:
+        stored_public_rule.record_saving(instance)
 
 
-def citation_written(sender, instance, **kwargs) -> None:
-    stored_public_rule.citation_written(instance)
+def publishable_saved(sender, instance, raw=False, **kwargs) -> None:
+    if not raw:
+        stored_public_rule.record_saved(instance)
+
+
+def publishable_deleting(sender, instance, **kwargs) -> None:
+    stored_public_rule.record_deleting(instance)
+
+
+def publishable_deleted(sender, instance, **kwargs) -> None:
+    stored_public_rule.record_deleted(instance)
+
+
+def citation_saving(sender, instance, raw=False, **kwargs) -> None:
+    if not raw:
+        stored_public_rule.citation_saving(instance)
+
+
+def citation_written(sender, instance, raw=False, **kwargs) -> None:
+    if not raw:
+        stored_public_rule.citation_written(instance)
 
 
 def connect() -> None:
     """Called once, from the app's ready()."""
     for model in PUBLISHABLE_MODELS:
-        post_save.connect(publishable_saved, sender=model, dispatch_uid=f"rule:{model.__name__}")
+        name = model.__name__
+        pre_save.connect(publishable_saving, sender=model, dispatch_uid=f"rule:{name}-before")
+        post_save.connect(publishable_saved, sender=model, dispatch_uid=f"rule:{name}")
+    for model in stored_public_rule.emptied_on_delete():
+        name = model.__name__
+        pre_delete.connect(publishable_deleting, sender=model, dispatch_uid=f"rule:{name}-before")
+        post_delete.connect(publishable_deleted, sender=model, dispatch_uid=f"rule:{name}-deleted")
     pre_save.connect(citation_saving, sender=Citation, dispatch_uid="rule:citation-before")
     post_save.connect(citation_written, sender=Citation, dispatch_uid="rule:citation-saved")
     post_delete.connect(citation_written, sender=Citation, dispatch_uid="rule:citation-deleted")

@@ -1,17 +1,26 @@
-"""The stored half of the public rule: each record's published_and_sourced, kept with the write.
+"""The public rule, stored: each record's published_and_sourced and is_public, kept with the
+write.
 
 A record is published and sourced when it is published and one of its citations cites a
-published source (Publishable.published_and_sourced_rule). Stored, every public read checks a
-column; the rule itself is run here only, for the rows a write can change:
-- a record saved: its own row (its publication may have changed);
+published source (Publishable.published_and_sourced_rule); it is public when it and every
+record it is public only with are published and sourced (Publishable.public_rule). Stored, a
+public read checks one column of the record and joins nothing to decide it (a citation joins
+its record, its source and its speaker only); the rules themselves run here only, for the rows
+a write can change:
+- a record saved: its own row, and every row whose rule reads it (a vendor's products and
+  uses);
+- a record deleted: the rows whose rule read it and that outlive it;
 - a citation saved or deleted: the record it cites, and the one it cited before;
 - a source saved: the source, and every record that cites it.
-Like a cached page, the flag is derived and never edited: agencies/signals.py calls these in
-the write's own transaction, so a reader sees the flag together with the write."""
+Like a cached page, the flags are derived and never edited: agencies/signals.py calls these in
+the write's own transaction, so a reader sees the flags together with the write."""
 
 from __future__ import annotations
 
-from django.db import transaction
+import functools
+
+from django.db import models, transaction
+from django.db.models import Q
 
 from .models import CITED_FIELDS, PUBLISHABLE_MODELS, Citation, Publishable, Source
 
@@ -19,25 +28,124 @@ CITED = [Citation._meta.get_field(name) for name in CITED_FIELDS]
 
 
 def store_all() -> int:
-    """Every record's flag from the rule: after writes that send no signal (a bulk insert of
-    generated data), and the check that nothing else did (tests/test_public_rule.py)."""
-    return sum(model.objects.store_published_and_sourced() for model in PUBLISHABLE_MODELS)
+    """Every flag from its rule: after writes that send no signal (a bulk insert of generated
+    data), and the check that nothing else did (tests/conftest.py's stored_rule_kept).
+    Returns how many flags changed."""
+    changed = sum(model.objects.store_published_and_sourced() for model in PUBLISHABLE_MODELS)
+    # The rules read published_and_sourced only, through every relation: any order will do.
+    return changed + sum(model.objects.store_public() for model in PUBLISHABLE_MODELS)
 
 
-def store(records) -> None:
-    """The records' flags written now, for the rest of this transaction, and again once it
-    commits: on PostgreSQL two editors' writes may each decide on what the other has not
-    committed (a record published while its only citation is deleted), and the later commit
-    then decides on both."""
+# Which rows read which: the relation paths each rule follows, read off the rule itself.
+
+
+def lookups(condition: Q):
+    for child in condition.children:
+        if isinstance(child, Q):
+            yield from lookups(child)
+        else:
+            yield child[0]
+
+
+@functools.cache
+def rule_paths(model) -> frozenset[tuple[str, type]]:
+    """(prefix, model) for every record the model's public rule reads through a relation:
+    ("product__vendor__", Vendor) for a use."""
+    paths = set()
+    for lookup in lookups(model.public_rule()):
+        current, prefix = model, ""
+        for name in lookup.split("__"):
+            field = current._meta.get_field(name) if name in fields_of(current) else None
+            if field is None or not field.is_relation:
+                break
+            current, prefix = field.related_model, f"{prefix}{name}__"
+            paths.add((prefix, current))
+    return frozenset(paths)
+
+
+def fields_of(model) -> set[str]:
+    return {field.name for field in model._meta.get_fields()}
+
+
+def readers_of(records: models.QuerySet) -> list[models.QuerySet]:
+    """The rows, of every kind, whose public rule reads one of these records."""
+    return [
+        ruled.objects.filter(**{f"{prefix}in": records})
+        for ruled in PUBLISHABLE_MODELS
+        for prefix, target in rule_paths(ruled)
+        if target is records.model
+    ]
+
+
+# Keeping the flags with each write.
+
+
+def write(records: models.QuerySet, *, recheck: bool = False, was_public: bool | None = None):
+    """The records' flags from their rules, then, where their is_public changed, the flags of
+    the rows whose rule reads them (a rule is its own half and the is_public of what it is
+    public with: while that holds, no reader changes). A recheck writes them all."""
     records.store_published_and_sourced()
-    transaction.on_commit(records.store_published_and_sourced)
+    changed = records.store_public()
+    if was_public is not None:  # a save wrote the flag as the instance held it
+        changed = was_public != records.filter(is_public=True).exists()
+    if changed or recheck:
+        for rows in readers_of(records):
+            rows.store_public()
+
+
+def store(records: models.QuerySet, *, was_public: bool | None = None) -> None:
+    """The records' flags, and those of every row whose rule reads them, written now, for the
+    rest of this transaction, and again once it commits: on PostgreSQL two editors' writes
+    may each decide on what the other has not committed (a record published while its only
+    citation is deleted), and the later commit then decides on both."""
+    write(records, was_public=was_public)
+    transaction.on_commit(functools.partial(write, records, recheck=True))
+
+
+def record_saving(record: Publishable) -> None:
+    """Before a record is saved: whether it was public, as stored (the save writes the flag as
+    the instance holds it, which may be stale)."""
+    stored = type(record).objects.filter(pk=record.pk).values_list("is_public", flat=True)
+    record._was_public = stored.first() if record.pk is not None else None
 
 
 def record_saved(record: Publishable) -> None:
-    store(type(record).objects.filter(pk=record.pk))
+    store(
+        type(record).objects.filter(pk=record.pk), was_public=getattr(record, "_was_public", None)
+    )
     if isinstance(record, Source):
         for field in CITED:
             store(field.related_model.objects.filter(citations__source=record))
+
+
+def emptied_on_delete() -> set[type]:
+    """The kinds of record some rule reads through a relation that a delete empties (a
+    statement's action): deleting one leaves rows whose rule must decide again."""
+    emptied = set()
+    for ruled in PUBLISHABLE_MODELS:
+        for prefix, target in rule_paths(ruled):
+            *through, name = prefix.removesuffix("__").split("__")
+            holder = ruled
+            for step in through:
+                holder = holder._meta.get_field(step).related_model
+            if holder._meta.get_field(name).remote_field.on_delete is models.SET_NULL:
+                emptied.add(target)
+    return emptied
+
+
+def record_deleting(record: Publishable) -> None:
+    """Before a record is deleted: the rows whose rule reads it (a relation that is emptied,
+    not deleted with it, leaves them to decide again)."""
+    record._readers = [
+        (rows.model, list(rows.values_list("pk", flat=True)))
+        for rows in readers_of(type(record).objects.filter(pk=record.pk))
+    ]
+
+
+def record_deleted(record: Publishable) -> None:
+    for model, pks in getattr(record, "_readers", []):
+        if pks:
+            store(model.objects.filter(pk__in=pks))
 
 
 def cited_records(citation: Citation) -> list[tuple[type, int]]:

@@ -73,9 +73,10 @@ def seeded_module(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def stored_rule_kept(db):
-    """After the test, every record's stored published_and_sourced is what the rule gives: no
-    write the test made (in admin, an import, a service) left one behind."""
+    """After the test, every stored flag of the public rule (a record's published_and_sourced
+    and is_public, a citation's is_public) is what the rule gives: no write the test made (in
+    admin, an import, a service) left one behind."""
     from agencies import stored_public_rule
 
     yield
-    assert stored_public_rule.store_all() == 0, "a write left published_and_sourced stale"
+    assert stored_public_rule.store_all() == 0, "a write left a stored public flag stale"

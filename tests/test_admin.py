@@ -99,6 +99,7 @@ def test_view_on_site_links_to_the_public_page(editor_client):
 
 def test_a_draft_links_to_its_preview_not_to_a_missing_page(editor_client):
     toronto = Agency.objects.get(slug="toronto-police-service")
-    Agency.objects.filter(pk=toronto.pk).update(publication="draft", published_and_sourced=False)
+    toronto.publication = "draft"
+    toronto.save()
     page = editor_client.get(admin_url(Agency, "change", toronto.pk)).content.decode()
     assert 'href="/agencies/toronto-police-service/?preview"' in page

@@ -1,6 +1,7 @@
-"""The stored half of the public rule (Agency.published_and_sourced and its kind): every write
-that can change it, from a save, a citation or a source, keeps it as the rule reads, in the same
-transaction. Modules that write through admin, imports and services check the same after each
+"""The public rule, stored: each record's own half (published_and_sourced) and the whole rule
+(is_public, on records and citations). Every write that can change them, from a save, a delete,
+a citation or a source, keeps them as the rules read, in the same transaction. Modules that
+write through admin, imports and services check the same after each
 test (the stored_rule_kept fixture)."""
 
 import threading
@@ -19,6 +20,7 @@ from agencies.models import (
     Product,
     RegulatoryAction,
     Source,
+    Statement,
     Use,
     Vendor,
 )
@@ -95,11 +97,77 @@ def test_a_record_is_public_only_with_what_it_belongs_to():
     assert not Use.objects.public().filter(pk=use.pk).exists()
 
 
+def public_as_stored(record) -> bool:
+    return type(record).objects.values_list("is_public", flat=True).get(pk=record.pk)
+
+
+def citation_public(citation) -> bool:
+    return Citation.objects.public().filter(pk=citation.pk).exists()
+
+
+def test_a_vendor_withdrawn_takes_its_products_uses_and_their_citations_with_it():
+    use = f.make_use()
+    citation = use.citations.get()
+    product, vendor = use.product, use.product.vendor
+    assert all(map(public_as_stored, (vendor, product, use))) and citation_public(citation)
+    vendor.publication = Publication.DRAFT
+    vendor.save()
+    assert not any(map(public_as_stored, (vendor, product, use)))
+    assert not citation_public(citation)
+    assert stored(product) and stored(use)  # their own halves hold
+    vendor.publication = Publication.PUBLISHED
+    vendor.save()
+    assert all(map(public_as_stored, (vendor, product, use))) and citation_public(citation)
+
+
+def test_a_use_moved_to_a_draft_agency_leaves_the_public_with_its_citations():
+    use = f.make_use()
+    use.agency = f.make_agency(publication=Publication.DRAFT)
+    use.save()
+    assert not public_as_stored(use)
+    assert not Citation.objects.public().filter(use=use).exists()
+
+
+def test_a_speaker_withdrawn_takes_their_quotes_and_statements_with_them():
+    statement = f.make_statement(speaker=f.make_person())
+    quote = f.make_citation(agency=f.make_agency(), speaker=statement.speaker)
+    assert public_as_stored(statement) and citation_public(quote)
+    statement.speaker.publication = Publication.DRAFT
+    statement.speaker.save()
+    assert not public_as_stored(statement) and not citation_public(quote)
+    assert public_as_stored(quote.agency)
+
+
+def test_deleting_what_a_statement_is_about_lets_it_be_public_again():
+    # The statement's action is a draft, so it is not public; deleting the action empties the
+    # relation (SET_NULL) without a save of the statement.
+    action = f.make_action(publication=Publication.DRAFT)
+    statement = f.make_statement(about_action=action)
+    assert not public_as_stored(statement)
+    action.delete()
+    statement.refresh_from_db()
+    assert statement.about_action is None
+    assert public_as_stored(statement)
+    assert Statement.objects.public().filter(pk=statement.pk).exists()
+
+
+def test_the_rows_a_rule_reads_are_read_off_the_rule_itself():
+    assert stored_public_rule.rule_paths(Use) == {
+        ("agency__", Agency),
+        ("product__", Product),
+        ("product__vendor__", Vendor),
+    }
+    assert stored_public_rule.emptied_on_delete() == {RegulatoryAction}
+
+
 def test_a_stale_flag_is_found_and_mended_by_store_all():
     agency = f.make_agency()
     Agency.objects.filter(pk=agency.pk).update(published_and_sourced=False)  # no signal
     assert stored_public_rule.store_all() == 1
     assert stored(agency)
+    Agency.objects.filter(pk=agency.pk).update(is_public=False)
+    assert stored_public_rule.store_all() == 1
+    assert public_as_stored(agency)
 
 
 def test_generated_data_is_stored_as_the_rule_reads():

@@ -3,6 +3,8 @@
 from django.db import migrations, models
 from django.db.models import Exists, OuterRef
 
+from agencies.search import rebuild_after_table_copy
+
 # Each kind of record and the citation field that points at it (None: a source, which is the
 # evidence itself). As the rule reads on this day (Publishable.published_and_sourced_rule).
 CITED_BY = {
@@ -33,23 +35,6 @@ def store_published_and_sourced(apps, schema_editor):
         records.update(published_and_sourced=True)
 
 
-def rebuild_search(apps, schema_editor):
-    # On SQLite, adding (or, unapplied, removing) the column remakes each table, which drops its
-    # full-text triggers. PostgreSQL's indexes are left as they are.
-    if schema_editor.connection.vendor != "sqlite":
-        return
-    from agencies.search import create_indexes, drop_indexes
-
-    drop_indexes(schema_editor)
-    create_indexes(schema_editor)
-
-
-def analyze(apps, schema_editor):
-    # SQLite adds a NOT NULL column by copying its table, which drops the table's planner
-    # statistics: without them it may walk every use for each vendor (1.6 s for a page).
-    schema_editor.execute("ANALYZE")
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("agencies", "0018_statements_and_action_steps"),
@@ -57,7 +42,7 @@ class Migration(migrations.Migration):
 
     operations = [
         # Unapplied, the rebuild runs last, after the column is gone.
-        migrations.RunPython(migrations.RunPython.noop, rebuild_search),
+        migrations.RunPython(migrations.RunPython.noop, rebuild_after_table_copy),
         migrations.AddField(
             model_name="actionstep",
             name="published_and_sourced",
@@ -114,6 +99,5 @@ class Migration(migrations.Migration):
             field=models.BooleanField(db_default=False, default=False, editable=False),
         ),
         migrations.RunPython(store_published_and_sourced, migrations.RunPython.noop),
-        migrations.RunPython(rebuild_search, migrations.RunPython.noop),
-        migrations.RunPython(analyze, migrations.RunPython.noop, elidable=True),
+        migrations.RunPython(rebuild_after_table_copy, migrations.RunPython.noop),
     ]

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
+from .. import stored_public_rule
 from ..choices import AgencyStatus
 from ..invalidation import record_changed
 from ..models import PUBLISHABLE_MODELS, RECORD_MODELS, Agency
@@ -44,6 +45,7 @@ def load_seed_data(*, force: bool = False) -> bool:
     if Agency.objects.exists() and not force:
         return False
     call_command("loaddata", *[str(path) for path in seed_fixture_paths()], verbosity=0)
+    stored_public_rule.store_all()  # the fixtures carry no stored flags
     loaded_at = timezone.now()
     # Each record begins here, as its history does: not at the fixtures' own stamps.
     for model in PUBLISHABLE_MODELS:
