@@ -110,7 +110,13 @@ def store_flag(records: models.QuerySet, field: str) -> int:
     return now_true.update(**{field: True}) + now_false.update(**{field: False})
 
 
-class PublishableQuerySet(models.QuerySet):
+class StoredRuleQuerySet(models.QuerySet):
+    def store_public(self) -> int:
+        """Writes each row's is_public afresh from public_rule(), where it changed."""
+        return store_flag(self, "is_public")
+
+
+class PublishableQuerySet(StoredRuleQuerySet):
     def published(self):
         """The publication flag alone: for editors' tools; public reads use public()."""
         return self.filter(publication=PUBLISHED)
@@ -122,10 +128,6 @@ class PublishableQuerySet(models.QuerySet):
     def store_published_and_sourced(self) -> int:
         """Writes each record's published_and_sourced afresh from its rule, where it changed."""
         return store_flag(self, "published_and_sourced")
-
-    def store_public(self) -> int:
-        """Writes each record's is_public afresh from public_rule(), where it changed."""
-        return store_flag(self, "is_public")
 
 
 class Publishable(Timestamped):
@@ -350,7 +352,7 @@ class UseQuerySet(PublishableQuerySet):
         return self.filter(Use.public_rule(with_agency=False))
 
 
-class CitationQuerySet(models.QuerySet):
+class CitationQuerySet(StoredRuleQuerySet):
     def supporting(self, model, record) -> CitationQuerySet:
         """The citations of a record of `model` (a record, its pk or an OuterRef) whose source
         is published: what makes a fact sourced. No join but to the source."""
@@ -358,22 +360,9 @@ class CitationQuerySet(models.QuerySet):
             **{CITATION_FIELD_OF[model._meta.model_name]: record}, source__publication=PUBLISHED
         )
 
-    def of_public_record(self) -> CitationQuerySet:
-        """For a record already known to be public: its citations whose source and speaker are
-        public too. Cheaper than public(), which must also check the record."""
-        return self.filter(citation_sources_public())
-
     def public(self) -> CitationQuerySet:
-        """Citations the public may see: the source, the speaker and the record all public (as
-        each record stores it)."""
-        condition = citation_sources_public()
-        for name in CITED_FIELDS:
-            condition &= public_if_set(Citation._meta.get_field(name))
-        return self.filter(condition)
-
-
-def citation_sources_public() -> Q:
-    return Q(source__publication=PUBLISHED) & public_if_set(Citation._meta.get_field("speaker"))
+        """Citations the public may see (Citation.public_rule), as stored."""
+        return self.filter(is_public=True)
 
 
 class Agency(Publishable):
@@ -1428,13 +1417,15 @@ class Citation(Timestamped):
         ActionStep, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
     )
 
+    # Citation.public_rule(), stored as a record's is_public is (agencies/stored_public_rule.py).
+    is_public = models.BooleanField(default=False, db_default=False, editable=False)
     synthetic = models.BooleanField(
         default=False, editable=False, help_text="Made up by generate_scale_data for load tests."
     )
 
     objects = CitationQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["is_public"])
 
     class Meta:
         ordering = ["source__published_on", "pk"]
@@ -1465,6 +1456,15 @@ class Citation(Timestamped):
         stored = self.pk is not None and self.source_id is not None
         if stored and (reason := citation_change_refusal(self)):
             raise ValidationError(reason)
+
+    @classmethod
+    def public_rule(cls) -> Q:
+        """A citation the public may see: its source published, and its speaker and the record
+        it supports public (as they store it, so a citation is decided after its record)."""
+        condition = Q(source__publication=PUBLISHED)
+        for name in ("speaker", *CITED_FIELDS):
+            condition &= public_if_set(cls._meta.get_field(name))
+        return condition
 
     @property
     def record(self):

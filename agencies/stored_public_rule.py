@@ -1,14 +1,14 @@
-"""The public rule, stored: each record's published_and_sourced and is_public, kept with the
-write.
+"""The public rule, stored: each record's published_and_sourced and is_public, and each
+citation's is_public, kept with the write.
 
 A record is published and sourced when it is published and one of its citations cites a
 published source (Publishable.published_and_sourced_rule); it is public when it and every
-record it is public only with are published and sourced (Publishable.public_rule). Stored, a
-public read checks one column of the record and joins nothing to decide it (a citation joins
-its record, its source and its speaker only); the rules themselves run here only, for the rows
-a write can change:
-- a record saved: its own row, and every row whose rule reads it (a vendor's products and
-  uses);
+record it is public only with are published and sourced (Publishable.public_rule); a citation
+is public when its source is published and its speaker and its record are public
+(Citation.public_rule). Stored, a public read checks one column and joins nothing to decide it;
+the rules themselves run here only, for the rows a write can change:
+- a record saved: its own row, and every row whose rule reads it, and theirs (a vendor's
+  products and uses, and their citations);
 - a record deleted: the rows whose rule read it and that outlive it;
 - a citation saved or deleted: the record it cites, and the one it cited before;
 - a source saved: the source, and every record that cites it.
@@ -25,6 +25,9 @@ from django.db.models import Q
 from .models import CITED_FIELDS, PUBLISHABLE_MODELS, Citation, Publishable, Source
 
 CITED = [Citation._meta.get_field(name) for name in CITED_FIELDS]
+# Whatever stores is_public, each after the rows its rule reads the stored flag of: a
+# citation reads its record's.
+RULED_MODELS = (*PUBLISHABLE_MODELS, Citation)
 
 
 def store_all() -> int:
@@ -32,8 +35,7 @@ def store_all() -> int:
     data), and the check that nothing else did (tests/conftest.py's stored_rule_kept).
     Returns how many flags changed."""
     changed = sum(model.objects.store_published_and_sourced() for model in PUBLISHABLE_MODELS)
-    # The rules read published_and_sourced only, through every relation: any order will do.
-    return changed + sum(model.objects.store_public() for model in PUBLISHABLE_MODELS)
+    return changed + sum(model.objects.store_public() for model in RULED_MODELS)
 
 
 # Which rows read which: the relation paths each rule follows, read off the rule itself.
@@ -50,7 +52,7 @@ def lookups(condition: Q):
 @functools.cache
 def rule_paths(model) -> frozenset[tuple[str, type]]:
     """(prefix, model) for every record the model's public rule reads through a relation:
-    ("product__vendor__", Vendor) for a use."""
+    ("product__vendor__", Vendor) for a use, ("use__", Use) for a citation."""
     paths = set()
     for lookup in lookups(model.public_rule()):
         current, prefix = model, ""
@@ -71,7 +73,7 @@ def readers_of(records: models.QuerySet) -> list[models.QuerySet]:
     """The rows, of every kind, whose public rule reads one of these records."""
     return [
         ruled.objects.filter(**{f"{prefix}in": records})
-        for ruled in PUBLISHABLE_MODELS
+        for ruled in RULED_MODELS
         for prefix, target in rule_paths(ruled)
         if target is records.model
     ]
@@ -81,16 +83,21 @@ def readers_of(records: models.QuerySet) -> list[models.QuerySet]:
 
 
 def write(records: models.QuerySet, *, recheck: bool = False, was_public: bool | None = None):
-    """The records' flags from their rules, then, where their is_public changed, the flags of
-    the rows whose rule reads them (a rule is its own half and the is_public of what it is
-    public with: while that holds, no reader changes). A recheck writes them all."""
-    records.store_published_and_sourced()
-    changed = records.store_public()
+    if issubclass(records.model, Publishable):
+        records.store_published_and_sourced()
+    write_public(records, recheck=recheck, was_public=was_public)
+
+
+def write_public(rows: models.QuerySet, *, recheck: bool, was_public: bool | None = None):
+    """The rows' is_public from their rule, then, where it changed, that of the rows whose rule
+    reads them, and so on (a rule is its own half and the is_public of what it is public with:
+    while that holds, no reader changes). A recheck writes them all."""
+    changed = rows.store_public()
     if was_public is not None:  # a save wrote the flag as the instance held it
-        changed = was_public != records.filter(is_public=True).exists()
+        changed = was_public != rows.filter(is_public=True).exists()
     if changed or recheck:
-        for rows in readers_of(records):
-            rows.store_public()
+        for readers in readers_of(rows):
+            write_public(readers, recheck=recheck)
 
 
 def store(records: models.QuerySet, *, was_public: bool | None = None) -> None:
@@ -122,7 +129,7 @@ def emptied_on_delete() -> set[type]:
     """The kinds of record some rule reads through a relation that a delete empties (a
     statement's action): deleting one leaves rows whose rule must decide again."""
     emptied = set()
-    for ruled in PUBLISHABLE_MODELS:
+    for ruled in RULED_MODELS:
         for prefix, target in rule_paths(ruled):
             *through, name = prefix.removesuffix("__").split("__")
             holder = ruled
@@ -166,10 +173,11 @@ def citation_saving(citation: Citation) -> None:
 
 @transaction.atomic
 def citation_written(citation: Citation) -> None:
-    """After a citation is saved or deleted: the records it cites and cited."""
+    """After a citation is saved or deleted: the records it cites and cited, and itself."""
     # An editor publishing or withdrawing the source at this moment holds its row until they
     # commit: wait for them, so that neither write decides on what the other has not committed.
     sources = {citation.source_id, *getattr(citation, "_sources_before", [])}
     list(Source.objects.select_for_update().filter(pk__in=sources).values_list("pk"))
     for model, pk in {*cited_records(citation), *getattr(citation, "_cited_before", [])}:
         store(model.objects.filter(pk=pk))
+    store(Citation.objects.filter(pk=citation.pk))  # its source or speaker may have changed

@@ -102,7 +102,7 @@ def public_as_stored(record) -> bool:
 
 
 def citation_public(citation) -> bool:
-    return Citation.objects.public().filter(pk=citation.pk).exists()
+    return public_as_stored(citation)
 
 
 def test_a_vendor_withdrawn_takes_its_products_uses_and_their_citations_with_it():
@@ -157,6 +157,9 @@ def test_the_rows_a_rule_reads_are_read_off_the_rule_itself():
         ("product__", Product),
         ("product__vendor__", Vendor),
     }
+    # A citation reads its record's stored flag: it is decided after it, through its readers.
+    assert ("use__", Use) in stored_public_rule.rule_paths(Citation)
+    assert ("use__product__vendor__", Vendor) not in stored_public_rule.rule_paths(Citation)
     assert stored_public_rule.emptied_on_delete() == {RegulatoryAction}
 
 

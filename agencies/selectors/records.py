@@ -46,7 +46,7 @@ def cited() -> Prefetch:
     """Prefetch a public record's public citations with their sources and speakers."""
     return Prefetch(
         "citations",
-        queryset=Citation.objects.of_public_record()
+        queryset=Citation.objects.public()
         .select_related("source", "speaker")
         .order_by(*IN_SOURCE_ORDER),
     )

@@ -255,7 +255,7 @@ def sort_timeline(events, kind: str | None = None) -> list[TimelineEvent]:
 def spoken_citations(condition: Q) -> list[Citation]:
     """Public citations with a speaker, of records already known to be public."""
     return list(
-        Citation.objects.of_public_record()
+        Citation.objects.public()
         .filter(condition, speaker__isnull=False)
         .select_related("source", "speaker")
         .order_by(*IN_SOURCE_ORDER)
@@ -292,7 +292,7 @@ def attach_citations(events: Iterable[TimelineEvent]) -> None:
         condition |= Q(**{f"{field_name}__in": pks})
     found = defaultdict(list)
     for citation in (
-        Citation.objects.of_public_record()
+        Citation.objects.public()
         .filter(condition)
         .select_related("source", "speaker")
         .order_by(*IN_SOURCE_ORDER)
@@ -350,7 +350,7 @@ def latest_events(limit: int = 8) -> list[TimelineEvent]:
     said = list(
         Statement.objects.public()
         .select_related("speaker", "agency", "vendor", "authority")
-        .prefetch_related(Prefetch("citations", queryset=Citation.objects.of_public_record()))
+        .prefetch_related(Prefetch("citations", queryset=Citation.objects.public()))
         .order_by("-said_on", "-pk")[:limit]
     )
     events = list(
