@@ -362,7 +362,9 @@ class CitationQuerySet(StoredRuleQuerySet):
 
     def public(self) -> CitationQuerySet:
         """Citations the public may see (Citation.public_rule), as stored."""
-        return self.filter(is_public=True)
+        # The source's publication is implied by the stored flag; said too, so that a list in
+        # the sources' date order walks their index instead of sorting every citation.
+        return self.filter(is_public=True, source__publication=PUBLISHED)
 
 
 class Agency(Publishable):
