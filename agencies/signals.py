@@ -25,36 +25,24 @@ def record_written(sender, **kwargs) -> None:
     record_changed()
 
 
-# A fixture's rows (raw) are saved as they are, flags included, and may name rows not loaded
-# yet: the loader stores the rule once they are all in (services.seed).
+def keeping_the_rule(action):
+    """A receiver that hands the instance to stored_public_rule's `action`. A fixture's rows
+    (raw) are saved as they are, flags included, and may name rows not loaded yet: the loader
+    stores the rule once they are all in (services.seed)."""
+
+    def receiver(sender, instance, raw=False, **kwargs) -> None:
+        if not raw:
+            action(instance)
+
+    return receiver
 
 
-def publishable_saving(sender, instance, raw=False, **kwargs) -> None:
-    if not raw:
-        stored_public_rule.record_saving(instance)
-
-
-def publishable_saved(sender, instance, raw=False, **kwargs) -> None:
-    if not raw:
-        stored_public_rule.record_saved(instance)
-
-
-def publishable_deleting(sender, instance, **kwargs) -> None:
-    stored_public_rule.record_deleting(instance)
-
-
-def publishable_deleted(sender, instance, **kwargs) -> None:
-    stored_public_rule.record_deleted(instance)
-
-
-def citation_saving(sender, instance, raw=False, **kwargs) -> None:
-    if not raw:
-        stored_public_rule.citation_saving(instance)
-
-
-def citation_written(sender, instance, raw=False, **kwargs) -> None:
-    if not raw:
-        stored_public_rule.citation_written(instance)
+publishable_saving = keeping_the_rule(stored_public_rule.record_saving)
+publishable_saved = keeping_the_rule(stored_public_rule.record_saved)
+publishable_deleting = keeping_the_rule(stored_public_rule.record_deleting)
+publishable_deleted = keeping_the_rule(stored_public_rule.record_deleted)
+citation_saving = keeping_the_rule(stored_public_rule.citation_saving)
+citation_written = keeping_the_rule(stored_public_rule.citation_written)
 
 
 def connect() -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.db.models import Q
 
@@ -57,16 +58,15 @@ def rule_paths(model) -> frozenset[tuple[str, type]]:
     for lookup in lookups(model.public_rule()):
         current, prefix = model, ""
         for name in lookup.split("__"):
-            field = current._meta.get_field(name) if name in fields_of(current) else None
-            if field is None or not field.is_relation:
+            try:
+                field = current._meta.get_field(name)
+            except FieldDoesNotExist:  # a lookup ("isnull"), not a field
+                break
+            if not field.is_relation:
                 break
             current, prefix = field.related_model, f"{prefix}{name}__"
             paths.add((prefix, current))
     return frozenset(paths)
-
-
-def fields_of(model) -> set[str]:
-    return {field.name for field in model._meta.get_fields()}
 
 
 def readers_of(records: models.QuerySet) -> list[models.QuerySet]:

@@ -1,8 +1,8 @@
 """The public rule, stored: each record's own half (published_and_sourced) and the whole rule
 (is_public, on records and citations). Every write that can change them, from a save, a delete,
 a citation or a source, keeps them as the rules read, in the same transaction. Modules that
-write through admin, imports and services check the same after each
-test (the stored_rule_kept fixture)."""
+write through admin, imports and services check the same after each test (the stored_rule_kept
+fixture)."""
 
 import threading
 import time
@@ -101,23 +101,19 @@ def public_as_stored(record) -> bool:
     return type(record).objects.values_list("is_public", flat=True).get(pk=record.pk)
 
 
-def citation_public(citation) -> bool:
-    return public_as_stored(citation)
-
-
 def test_a_vendor_withdrawn_takes_its_products_uses_and_their_citations_with_it():
     use = f.make_use()
     citation = use.citations.get()
     product, vendor = use.product, use.product.vendor
-    assert all(map(public_as_stored, (vendor, product, use))) and citation_public(citation)
+    assert all(map(public_as_stored, (vendor, product, use))) and public_as_stored(citation)
     vendor.publication = Publication.DRAFT
     vendor.save()
     assert not any(map(public_as_stored, (vendor, product, use)))
-    assert not citation_public(citation)
+    assert not public_as_stored(citation)
     assert stored(product) and stored(use)  # their own halves hold
     vendor.publication = Publication.PUBLISHED
     vendor.save()
-    assert all(map(public_as_stored, (vendor, product, use))) and citation_public(citation)
+    assert all(map(public_as_stored, (vendor, product, use))) and public_as_stored(citation)
 
 
 def test_a_use_moved_to_a_draft_agency_leaves_the_public_with_its_citations():
@@ -131,10 +127,10 @@ def test_a_use_moved_to_a_draft_agency_leaves_the_public_with_its_citations():
 def test_a_speaker_withdrawn_takes_their_quotes_and_statements_with_them():
     statement = f.make_statement(speaker=f.make_person())
     quote = f.make_citation(agency=f.make_agency(), speaker=statement.speaker)
-    assert public_as_stored(statement) and citation_public(quote)
+    assert public_as_stored(statement) and public_as_stored(quote)
     statement.speaker.publication = Publication.DRAFT
     statement.speaker.save()
-    assert not public_as_stored(statement) and not citation_public(quote)
+    assert not public_as_stored(statement) and not public_as_stored(quote)
     assert public_as_stored(quote.agency)
 
 
