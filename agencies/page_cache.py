@@ -80,11 +80,16 @@ def current_generation() -> str:
 
 
 def invalidate() -> None:
-    """Every cached page is stale: the next request of each renders afresh."""
-    if cache_seconds() or http_max_age():
-        new_generation()
-        # A page rendered between the write and its commit shows the old data under the new
-        # generation: move on again once the write is visible to every reader.
+    """Every cached page is stale once the write commits: the next request of each renders
+    afresh. A page rendered before the commit shows the old data under the old generation."""
+    if not (cache_seconds() or http_max_age()):
+        return
+    # Once a transaction, however many rows it writes: an edit saves a record, its relations
+    # and statuses, and each move would make every page render again (Django keeps the
+    # transaction's on-commit callbacks in run_on_commit, dropping those of a rolled-back
+    # savepoint).
+    pending = transaction.get_connection().run_on_commit
+    if not any(callback is new_generation for _, callback, _ in pending):
         transaction.on_commit(new_generation)
 
 
@@ -217,6 +222,12 @@ class PublicPageCacheMiddleware:
         deadline = time.monotonic() + RENDER_WAIT_SECONDS
         while entry is None or entry[0] != generation:
             if cache.add(lock, "rendering", LOCK_SECONDS):
+                # The entry read before may be older than the lock: another request's render
+                # may have landed in between, and released the lock this one now holds.
+                entry = cache.get(key)
+                if entry is not None and entry[0] == generation:
+                    cache.delete(lock)
+                    break
                 return self.render_and_store(request, key, generation, lock)
             if entry is not None:
                 # Another request is rendering the page: until it lands, the page as it was,

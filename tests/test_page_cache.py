@@ -35,7 +35,7 @@ def shared_cache(kind: str, folder) -> dict:
     this test's own, so that parallel runs never see (or clear) each other's keys."""
     if kind == "files":
         return {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "tracker.file_cache.FileBasedCache",
             "LOCATION": folder,
         }
     return {
@@ -84,23 +84,27 @@ def test_a_second_visit_is_served_from_the_cache(client, seeded, page_cache):
     assert b"<html" not in fragment.content
 
 
-def test_an_edit_is_visible_on_the_next_request(client, seeded, page_cache):
+def test_an_edit_is_visible_on_the_next_request(
+    client, seeded, page_cache, django_capture_on_commit_callbacks
+):
     get(client, TORONTO)
     toronto = Agency.objects.get(slug="toronto-police-service")
     toronto.summary = "A corrected summary, just saved."
-    toronto.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        toronto.save()
     response, _ = get(client, TORONTO)
     assert "A corrected summary, just saved." in response.content.decode()
     assert response["X-Cache"] == "miss"
 
 
 def test_an_editors_save_in_admin_reaches_anonymous_visitors(
-    client, admin_client, seeded, page_cache
+    client, admin_client, seeded, page_cache, django_capture_on_commit_callbacks
 ):
     get(client, "/search/?q=newly")
     source = Source.objects.get(slug="ctv-2020-02-26-clearview-breach")
     toronto = Agency.objects.get(slug="toronto-police-service")
-    Citation.objects.create(source=source, agency=toronto, quote="A newly added quote.")
+    with django_capture_on_commit_callbacks(execute=True):
+        Citation.objects.create(source=source, agency=toronto, quote="A newly added quote.")
     response, _ = get(client, "/search/?q=newly")
     assert "A newly added quote." in response.content.decode()
 
@@ -117,7 +121,9 @@ def test_editors_and_downloads_are_never_served_from_the_cache(
 
 
 @pytest.mark.parametrize("kind", ["files", "redis"])
-def test_every_worker_sees_a_write_made_in_another(client, seeded, settings, tmp_path, kind):
+def test_every_worker_sees_a_write_made_in_another(
+    client, seeded, settings, tmp_path, kind, django_capture_on_commit_callbacks
+):
     """Each gunicorn worker opens the shared cache on its own: a second handle on the same folder
     or server stands for another worker, and serves the page the first one cached until a
     write in either moves the generation for both."""
@@ -131,7 +137,8 @@ def test_every_worker_sees_a_write_made_in_another(client, seeded, settings, tmp
         generation = other_worker.get(GENERATION_KEY)
         assert generation is not None
         assert other_worker.get(page_key_of(client, TORONTO))[0] == generation
-        Agency.objects.get(slug="toronto-police-service").save()  # a save in one worker
+        with django_capture_on_commit_callbacks(execute=True):
+            Agency.objects.get(slug="toronto-police-service").save()  # a save in one worker
         assert other_worker.get(GENERATION_KEY) != generation
         again, _ = get(client, TORONTO)
         assert again["X-Cache"] == "miss"
@@ -146,17 +153,47 @@ def page_key_of(client, url: str) -> str:
     return page_key(RequestFactory().get(url))
 
 
-def test_the_generation_moves_again_when_the_write_commits(
+def test_the_generation_moves_once_when_the_write_commits(
     seeded, settings, django_capture_on_commit_callbacks
 ):
-    """Another worker may render the old page after the save and before the commit."""
+    """An edit writes several rows (the record, its statuses, their history): every page
+    renders again once after it commits, not once a row. Before the commit, another worker
+    renders the old data, under the old generation."""
+    from django.db import transaction
+
+    from agencies import page_cache
+    from agencies.services.edits import record_edited
+    from agencies.services.statuses import touched_by
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
+    before = page_cache.current_generation()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        toronto = Agency.objects.get(slug="toronto-police-service")
+        touched = touched_by(toronto)
+        toronto.save()
+        Agency.objects.get(slug="halton-regional-police-service").save()
+        record_edited(records=[toronto], touched_before=touched)
+        assert page_cache.current_generation() == before
+    assert callbacks.count(page_cache.new_generation) == 1
+    assert page_cache.current_generation() != before
+
+
+def test_a_write_rolled_back_moves_nothing_and_leaves_the_next_one_moving(
+    seeded, settings, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
     from agencies import page_cache
 
     settings.PUBLIC_PAGE_CACHE_SECONDS = 300
-    with django_capture_on_commit_callbacks(execute=True):
-        Agency.objects.get(slug="toronto-police-service").save()
-        at_save = page_cache.current_generation()
-    assert page_cache.current_generation() != at_save
+    before = page_cache.current_generation()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        with transaction.atomic():
+            Agency.objects.get(slug="toronto-police-service").save()
+            transaction.set_rollback(True)
+        Agency.objects.get(slug="halton-regional-police-service").save()
+    assert callbacks.count(page_cache.new_generation) == 1
+    assert page_cache.current_generation() != before
 
 
 def test_scheme_and_host_are_part_of_the_key(client, seeded, page_cache):

@@ -200,7 +200,9 @@ def test_withdrawing_the_only_source_of_a_public_fact_is_refused_and_names_it(ad
     assert publishing.withdraw(records=[source]).done == [source]
 
 
-def test_refresh_statuses_updates_the_dashboard_and_the_cached_pages(client, settings, seeded):
+def test_refresh_statuses_updates_the_dashboard_and_the_cached_pages(
+    client, settings, seeded, django_capture_on_commit_callbacks
+):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 300
     cache.clear()
     confirmed = {v: n for v, _, n in client.get("/").context["statuses"]}[AgencyStatus.CONFIRMED]
@@ -208,7 +210,8 @@ def test_refresh_statuses_updates_the_dashboard_and_the_cached_pages(client, set
     # A bulk write: no signal, no status derived, until the command runs.
     Use.objects.filter(agency__slug="halton-regional-police-service").update(status="confirmed")
     assert client.get("/").headers["X-Cache"] == "hit"
-    call_command("refresh_statuses", stdout=io.StringIO())
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("refresh_statuses", stdout=io.StringIO())
     response = client.get("/")
     assert response.headers["X-Cache"] == "miss"
     counts = {v: n for v, _, n in response.context["statuses"]}
