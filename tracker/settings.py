@@ -279,7 +279,7 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "tracker.file_cache.FileBasedCache",
             "LOCATION": CACHE_DIR,
             # Pages are cached per address; past this many files a third are dropped at random.
             "OPTIONS": {"MAX_ENTRIES": 5000},
