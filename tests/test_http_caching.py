@@ -265,6 +265,23 @@ def test_a_write_during_a_render_does_not_start_a_second_render_of_the_page(page
     assert view.calls == 3
 
 
+def test_a_request_that_read_the_page_before_another_render_landed_does_not_render_it_again(
+    page_cache_on,
+):
+    """A request reads the old page; another request's render lands and frees the lock; the
+    first then takes the lock, and serves what landed instead of rendering it a second time."""
+    view = CountingView(seconds=0)
+    handler = middleware(view)
+    request = RequestFactory().get("/agencies/")
+    key = page_cache.page_key(request)
+    generation, old = page_cache.generation_and_entry(key)
+    handler(RequestFactory().get("/agencies/"))  # the other request's render lands
+    response = handler.cached_or_rendered(request, key, generation, old)
+    assert view.calls == 1
+    assert response["X-Cache"] == "hit"
+    assert cache.get(f"{key}:rendering") is None
+
+
 def test_a_slow_render_is_waited_for_only_so_long(page_cache_on, monkeypatch):
     monkeypatch.setattr(page_cache, "RENDER_WAIT_SECONDS", 0.2)
     view = CountingView(seconds=1.0)
