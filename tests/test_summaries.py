@@ -4,6 +4,8 @@ every write whichever way it is made, and never kept when computed across a writ
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from agencies.choices import AgencyStatus, Publication
 from agencies.models import Agency, Summary, Vendor
@@ -72,7 +74,7 @@ def test_stored_facets_are_the_facets_a_fresh_count_gives(client, seeded):
     assert {o.value for o in stored[-1].options} <= set(vendor_names)
 
 
-def test_a_filtered_facet_is_counted_live_but_its_own_counts_are_stored(client, seeded):
+def test_a_filtered_facet_is_counted_once_a_write_and_its_own_counts_are_stored(client, seeded):
     client.get("/agencies/?status=ended")
     facets = {
         facet.name: facet for facet in client.get("/agencies/?status=ended").context["facets"]
@@ -81,6 +83,32 @@ def test_a_filtered_facet_is_counted_live_but_its_own_counts_are_stored(client, 
     assert Summary.objects.filter(key="facet:status").exists()
     ended = {o.value: o.count for o in facets["country"].options}
     assert ended == dict(facet_selectors.facet_counts("country", {"status": "ended"}))
+    # The other facets' counts, under the status chosen, are kept too: the view's other pages
+    # and sorts count nothing more.
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/agencies/?status=ended&sort=-name").context["facets"]
+    assert not [q for q in queries if "COUNT(" in q["sql"] and "GROUP BY" in q["sql"]]
+    assert [(o.value, o.count) for o in again[1].options] == [
+        (o.value, o.count) for o in facets["country"].options
+    ]
+
+
+def test_a_filtered_views_counts_follow_the_next_write(client, seeded):
+    url = "/agencies/?status=ended&country=CA"
+
+    def kinds() -> dict[str, int]:
+        facet = next(x for x in client.get(url).context["facets"] if x.name == "kind")
+        return {o.value: o.count for o in facet.options}
+
+    before = kinds()
+    assert kinds() == before
+    newtown = f.make_agency(name="Newtown Police", country="CA", kind="municipal_police")
+    f.make_use(agency=newtown, status="ended")
+    assert Agency.objects.get(pk=newtown.pk).status == AgencyStatus.ENDED
+    assert kinds() == before | {"municipal_police": before.get("municipal_police", 0) + 1}
+    assert kinds() == dict(
+        facet_selectors.facet_counts("kind", {"status": "ended", "country": "CA"})
+    )
 
 
 def test_a_figure_computed_while_a_write_commits_is_recomputed(seeded):

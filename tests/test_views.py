@@ -31,7 +31,7 @@ PAGES = {
     "/": 3,
     "/agencies/": 4,
     "/agencies/?status=ended&country=CA&subdivision=CA-ON&kind=regional_police"
-    "&vendor=clearview-ai&q=peel&sort=-name": 8,
+    "&vendor=clearview-ai&q=peel&sort=-name": 4,
     "/agencies/toronto-police-service/": 21,
     "/agencies/toronto-police-service/?kind=action": 18,
     "/vendors/": 2,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from functools import partial
+from urllib.parse import urlencode
 
 from django.db.models import (
     Count,
@@ -20,8 +22,8 @@ from ..models import (
     Use,
 )
 from ..places import COUNTRIES, SUBDIVISIONS
-from ..summaries import summaries
-from .lists import STATUS_ORDER, agency_filter_q
+from ..summaries import records_summary, summaries
+from .lists import NOT_FILTERS, STATUS_ORDER, agency_filter_q
 
 
 @dataclass
@@ -63,17 +65,25 @@ def agency_facets(filters: dict[str, str], vendor_names: dict[str, str]) -> list
         "country": COUNTRIES,
         "subdivision": SUBDIVISIONS,
     }
+    applied = {name: value for name, value in filters.items() if value and name not in NOT_FILTERS}
+    unfiltered = [name for name, _ in FACETS if not set(applied) - {name}]
     sitewide = summaries(
-        **{
-            f"facet:{name}": partial(facet_counts, name, {})
-            for name, _ in FACETS
-            if not any(value for other, value in filters.items() if other != name)
-        }
+        **{f"facet:{name}": partial(facet_counts, name, {}) for name in unfiltered}
+    )
+    # A filtered view's counts are the same for every visitor too, until the next write: kept
+    # per generation, so its other pages and sorts, and its next visitors, count nothing.
+    narrowed = [name for name, _ in FACETS if name not in unfiltered]
+    counted = (
+        records_summary(
+            f"facets:{hashlib.sha256(urlencode(sorted(applied.items())).encode()).hexdigest()}",
+            lambda: {name: facet_counts(name, filters) for name in narrowed},
+        )
+        if narrowed
+        else {}
     )
     facets = []
     for name, label in FACETS:
-        key = f"facet:{name}"
-        counts = sitewide[key] if key in sitewide else facet_counts(name, filters)
+        counts = sitewide[f"facet:{name}"] if name in unfiltered else counted[name]
         options = [
             FacetOption(
                 value=value,
