@@ -7,7 +7,7 @@ import functools
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
@@ -104,10 +104,21 @@ def store_flag(records: models.QuerySet, field: str) -> int:
     """Writes a stored flag afresh from its rule for these records, only where it changed;
     returns how many changed. An UPDATE, so no signal, history or updated_at."""
     holds, fails = rule_split(records.model, field)
-    chosen = records.values("pk")
-    now_true = holds.filter(pk__in=chosen, **{field: False})
-    now_false = fails.filter(pk__in=chosen, **{field: True})
-    return now_true.update(**{field: True}) + now_false.update(**{field: False})
+    if not records.query.where:  # every row (store_all): the rule alone
+        batches = [{}]
+    else:
+        # The rows' ids first, not a subquery: PostgreSQL keeps the joins of a query past
+        # join_collapse_limit (8) in the order written, so it joined every citation to the
+        # rule's thirteen tables before narrowing them to the few written (200 ms an UPDATE
+        # at 111,000 citations, an agency's edit 950 ms).
+        pks = list(records.order_by().values_list("pk", flat=True))
+        size = connections[records.db].features.max_query_params or 10_000
+        batches = [{"pk__in": pks[start : start + size]} for start in range(0, len(pks), size)]
+    changed = 0
+    for batch in batches:
+        changed += holds.filter(**batch, **{field: False}).update(**{field: True})
+        changed += fails.filter(**batch, **{field: True}).update(**{field: False})
+    return changed
 
 
 class StoredRuleQuerySet(models.QuerySet):

@@ -169,6 +169,21 @@ def test_a_stale_flag_is_found_and_mended_by_store_all():
     assert public_as_stored(agency)
 
 
+def test_the_rows_written_are_stored_in_batches_and_no_others(monkeypatch):
+    """A write names its rows by id, in batches of what the engine takes, rather than as a
+    subquery PostgreSQL would join the whole table against."""
+    agencies = [f.make_agency() for _ in range(5)]
+    untouched = f.make_agency()
+    every = [*agencies, untouched]
+    Agency.objects.filter(pk__in=[a.pk for a in every]).update(is_public=False)  # no signal
+    monkeypatch.setattr(connection.features, "max_query_params", 2)
+    written = Agency.objects.filter(pk__in=[a.pk for a in agencies])
+    assert written.store_public() == 5
+    assert all(public_as_stored(agency) for agency in agencies)
+    assert not public_as_stored(untouched)
+    Agency.objects.filter(pk=untouched.pk).update(is_public=True)  # as the rule reads
+
+
 def test_generated_data_is_stored_as_the_rule_reads():
     call_command(
         "generate_scale_data",
