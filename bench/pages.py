@@ -6,14 +6,17 @@ the same data; `make bench` is the measure under load.
     .venv/bin/python bench/pages.py --sizes small     # what run.py --sizes small builds
     DATABASE_URL=postgres://… .venv/bin/python bench/pages.py --repeat 20
     .venv/bin/python bench/pages.py --after-write     # each request the first after a write
+    .venv/bin/python bench/pages.py --hits            # a page cache hit, against a static file
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -35,6 +38,12 @@ def main() -> None:
         help="Move the write generation before each request, as an edit does: the stored "
         "figures are recounted, what a miss costs with an edit a second.",
     )
+    parser.add_argument(
+        "--hits",
+        action="store_true",
+        help="Time a page cache hit instead (µs, the WSGI handler called directly, repeat × 300 "
+        "times), beside the static file that is make bench's floor.",
+    )
     parser.add_argument("paths", nargs="*", help="Pages to time (default: the benchmark's).")
     options = parser.parse_args()
 
@@ -43,9 +52,11 @@ def main() -> None:
     os.environ |= {
         "DJANGO_SETTINGS_MODULE": "tracker.settings",
         "DJANGO_DEBUG": "0",
-        "PUBLIC_PAGE_CACHE_SECONDS": "0",
+        "PUBLIC_PAGE_CACHE_SECONDS": "300" if options.hits else "0",
         "DJANGO_ALLOWED_HOSTS": "testserver",
     }
+    if options.hits:  # a cache of its own, empty
+        os.environ["CACHE_DIR"] = tempfile.mkdtemp(prefix="bench-hits-")
     sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
     import django
 
@@ -62,6 +73,10 @@ def main() -> None:
         (name, path) for name, path, kind in pages(options.sizes) if kind != "csv"
     ]
     call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG off: hashed names
+    if options.hits:
+        static = next((ROOT / "staticfiles" / "css").glob("site.*.css")).name
+        time_hits([("floor: static file", f"/static/css/{static}"), *timed], options.repeat * 300)
+        return
     client = Client()
     after = ", each the first after a write" if options.after_write else ""
     print(f"{connection.vendor}, {options.repeat} requests a page{after}, median")
@@ -83,6 +98,45 @@ def main() -> None:
             f"{name[:40]:40} {statistics.median(wall) * 1000:7.1f} "
             f"{statistics.median(sql) * 1000:7.1f} {count:7}"
         )
+
+
+def time_hits(timed: list[tuple[str, str]], hits: int) -> None:
+    """Each page served from the page cache, through the WSGI handler as gunicorn calls it."""
+    from django.core.handlers.wsgi import WSGIHandler
+
+    application = WSGIHandler()
+
+    def get(path: str) -> tuple[str, str]:
+        address, _, query = path.partition("?")
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": address,
+            "QUERY_STRING": query,
+            "SERVER_NAME": "testserver",
+            "SERVER_PORT": "80",
+            "HTTP_HOST": "testserver",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(),
+        }
+        answer = {}
+
+        def start_response(status, headers, *_):
+            answer.update(headers, status=status)
+
+        body = application(environ, start_response)
+        b"".join(body)
+        body.close()
+        assert answer["status"] == "200 OK", (path, answer["status"])
+        return answer.get("X-Cache", "")
+
+    print(f"{hits} hits a page, µs each")
+    for name, path in timed:
+        get(path)
+        assert get(path) in ("hit", ""), path  # stored, or a static file
+        started = time.perf_counter()
+        for _ in range(hits):
+            get(path)
+        print(f"{name[:40]:40} {(time.perf_counter() - started) / hits * 1e6:7.0f}")
 
 
 if __name__ == "__main__":
