@@ -65,7 +65,7 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from run import CONTROL, pages
+    from run import CONTROL, floor_path, pages
 
     from agencies.invalidation import record_changed
 
@@ -74,8 +74,7 @@ def main() -> None:
     ]
     call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG off: hashed names
     if options.hits:
-        static = next((ROOT / "staticfiles" / "css").glob("site.*.css")).name
-        time_hits([("floor: static file", f"/static/css/{static}"), *timed], options.repeat * 300)
+        time_hits([("floor: static file", floor_path()), *timed], options.repeat * 300)
         return
     client = Client()
     after = ", each the first after a write" if options.after_write else ""
@@ -106,7 +105,8 @@ def time_hits(timed: list[tuple[str, str]], hits: int) -> None:
 
     application = WSGIHandler()
 
-    def get(path: str) -> tuple[str, str]:
+    def get(path: str) -> str:
+        """The response's X-Cache (none for a static file)."""
         address, _, query = path.partition("?")
         environ = {
             "REQUEST_METHOD": "GET",

@@ -92,6 +92,12 @@ CSV_CONNECTIONS = 2
 CONTROL = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "SET LOCAL")
 
 
+def floor_path() -> str:
+    """The floor: the site's stylesheet as collected (collectstatic run first), a static file
+    served by the same stack as the pages."""
+    return f"/static/css/{next((ROOT / 'staticfiles' / 'css').glob('site.*.css')).name}"
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -381,8 +387,7 @@ def main() -> None:
     load = load_wrk if shutil.which("wrk") else load_python
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    static = next((ROOT / "staticfiles" / "css").glob("site.*.css")).name
-    floor_url = f"{base}/static/css/{static}"
+    floor_url = base + floor_path()
 
     rows, edits = [], {}
     for mode, cache_seconds, editing in MODES:
