@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from agencies.models import Agency, Citation, Source
@@ -159,8 +159,6 @@ def test_the_generation_moves_once_when_the_write_commits(
     """An edit writes several rows (the record, its statuses, their history): every page
     renders again once after it commits, not once a row. Before the commit, another worker
     renders the old data, under the old generation."""
-    from django.db import transaction
-
     from agencies import page_cache
     from agencies.services.edits import record_edited
     from agencies.services.statuses import touched_by
@@ -181,8 +179,6 @@ def test_the_generation_moves_once_when_the_write_commits(
 def test_a_write_rolled_back_moves_nothing_and_leaves_the_next_one_moving(
     seeded, settings, django_capture_on_commit_callbacks
 ):
-    from django.db import transaction
-
     from agencies import page_cache
 
     settings.PUBLIC_PAGE_CACHE_SECONDS = 300
