@@ -6,15 +6,19 @@ from __future__ import annotations
 import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
+from django.core.paginator import Paginator as DjangoPaginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django_htmx.middleware import HtmxDetails
 
 from . import filters
 from .filters import FilterSet
 from .selectors import facets
+from .summaries import stored_count
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -38,6 +42,17 @@ def without_empty_parameters(request: HtmxHttpRequest) -> HttpResponseRedirect |
     if request.htmx or len(filled) == len(given):
         return None
     return HttpResponseRedirect(f"{request.path}?{urlencode(filled)}" if filled else request.path)
+
+
+class Paginator(DjangoPaginator):
+    """Django's, with a queryset's count stored per write generation (at 20,000 agencies the
+    count was a quarter of the agency list's time, and the same for every visitor)."""
+
+    @cached_property
+    def count(self) -> int:
+        if isinstance(self.object_list, QuerySet):
+            return stored_count(self.object_list)
+        return DjangoPaginator.count.func(self)
 
 
 def paginate(

@@ -9,6 +9,7 @@ write committed is tagged with the old generation and recomputed on the next rea
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections.abc import Callable
@@ -69,6 +70,15 @@ def records_summary(key: str, compute: Callable[[], Any]) -> Any:
     if generation is None:
         generation = move_generation().value
     return cache.get_or_set(f"summaries:{key}:{generation}", compute, CACHED_FOR)
+
+
+def stored_count(queryset) -> int:
+    """How many records the queryset holds, counted once per generation (records_summary): a
+    filtered list's total is the same for every visitor and every page of it until the next
+    write. Keyed by the query itself, so every filter is in the key."""
+    sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    query = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+    return records_summary(f"count:{query}", queryset.count)
 
 
 class StoredOrder:

@@ -1,5 +1,4 @@
 import math
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from django.db.models import Prefetch, QuerySet
@@ -13,6 +12,7 @@ from ..choices import AgencySort
 from ..filters import SLUG, values_of
 from ..models import Agency, Incident, Product, RegulatoryAction, Use
 from ..selectors import lists, records
+from ..summaries import stored_count
 from . import schemas
 
 # The query schemas, built from each list's one declaration of its filters (agencies/filters.py).
@@ -35,14 +35,6 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url=None,  # the interactive docs load scripts the site's security policy forbids
 )
-
-
-@dataclass
-class Counted:
-    """A list whose length is already known (a stored site-wide figure): paging skips counting."""
-
-    queryset: QuerySet
-    count: int
 
 
 MAX_PAGE = 1_000_000
@@ -68,12 +60,9 @@ class Pages(PaginationBase):
         items: list[Any]
 
     def paginate_queryset(
-        self, queryset: QuerySet | Counted, pagination: Input, request: HttpRequest, **params
+        self, queryset: QuerySet, pagination: Input, request: HttpRequest, **params
     ):
-        if isinstance(queryset, Counted):
-            queryset, count = queryset.queryset, queryset.count
-        else:
-            count = queryset.count()
+        count = stored_count(queryset)
         size = pagination.page_size
         pages = max(1, math.ceil(count / size))
         number = pagination.page
@@ -237,9 +226,7 @@ citations = Router(tags=["citations"])
 @citations.get("", response=listed(schemas.CitationOut))
 @paginate(Pages)
 def list_citations(request, filters: Query[CitationsFilters]):
-    values = values_of(filters)
-    citations = lists.citation_list(values)
-    return citations if values else Counted(citations, lists.public_citation_count())
+    return lists.citation_list(values_of(filters))
 
 
 ROUTERS = [

@@ -38,7 +38,6 @@ from ..models import (
     Use,
     Vendor,
 )
-from ..summaries import summaries
 from .records import acting_authorities, newest, public, statements_shown
 
 
@@ -247,8 +246,3 @@ def citation_list(filters: dict[str, str]) -> QuerySet[Citation]:
         )
     # Each source's citations together, so the order follows the source date index.
     return citations.order_by("source__published_on", "source_id", "pk")
-
-
-def public_citation_count() -> int:
-    """How many citations the public sees: checking every one's record takes a scan."""
-    return summaries(citations=lambda: Citation.objects.public().count())["citations"]
