@@ -68,7 +68,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         | {
             "total": sum(count for _, _, count in counts["statuses"]),
             "latest_events": records_summary("latest-events", timeline.latest_events),
-            "open_actions": figures.open_actions(),
+            "open_actions": records_summary("open-actions", figures.open_actions),
             "bars": charts.chart_bars(counts["events"].buckets),
         },
     )

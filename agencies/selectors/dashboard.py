@@ -85,8 +85,8 @@ def vendors_by_customers(limit: int = 10) -> list[dict]:
     ]
 
 
-def open_actions(limit: int = 10) -> QuerySet[RegulatoryAction]:
-    return (
+def open_actions(limit: int = 10) -> list[RegulatoryAction]:
+    return list(
         RegulatoryAction.objects.public()
         .filter(state=ActionState.OPEN)
         .with_last_reported()
