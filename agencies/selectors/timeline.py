@@ -7,6 +7,7 @@ import enum
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import chain
 
 from django.db.models import (
@@ -75,18 +76,23 @@ class TimelineEvent:
     revised: datetime.datetime | None = None
     order: tuple[Source, int, int] = (Source.USE, 0, 0)  # (source, record id, step): order_key
 
-    @property
+    @cached_property  # a timeline links to it up to three times
     def url(self) -> str:
         return self.links_to.get_absolute_url() if self.links_to else ""
 
 
 def order_key(event: TimelineEvent) -> tuple:
     """Newest first, the vaguer of two dates on the same day after the precise one; undated
-    events last; ties by event.order. The same order in SQL: timeline_pages.ORDER."""
-    if event.date is None:
-        return (1, 0, 0, *event.order)
-    value, rank = event.date.sort_key()
-    return (0, -value.toordinal(), -rank, *event.order)
+    events last; ties by event.order."""
+    return when_key(*event.date.sort_key() if event.date else (None, 0), event.order)
+
+
+def when_key(day: datetime.date | None, rank: int, order: tuple) -> tuple:
+    """order_key of an event on `day`, at the precision ranked `rank` (dates.PRECISION_RANK),
+    told from `order` (source, record id, step): the one rule for events and event rows."""
+    if day is None:
+        return (1, 0, 0, *order)
+    return (0, -day.toordinal(), -rank, *order)
 
 
 def use_events(use: Use) -> list[TimelineEvent]:

@@ -1,20 +1,19 @@
-"""A record's timeline paged in the database, so that an agency with 5,000 facts costs what a
-page of fifty costs.
+"""A record's timeline paged from a stored order, so that an agency with 5,000 facts costs
+what a page of fifty costs.
 
 Every event is a row (dated, date, precision rank, source, record, step, kind): each source's
-rows are merged with UNION ALL, counted by kind and ordered and sliced in SQL; only the records
-of the page shown are then loaded and told as events by timeline.py's builders. The order is
-timeline.order_key's, the same in SQL as in Python (feeds, the tests' full timeline).
-
-The quotes said in sources (timeline.statement_events) are merged in Python: they are grouped
-by what was said, and a record has few of them."""
+rows are merged with UNION ALL and read in one query, once per write generation. The quotes
+said in sources (timeline.statement_events, grouped by what was said) join them, and all are
+ordered by timeline.order_key's rule (the feeds' and the tests' full timeline's). A page then
+loads only the records it shows, told as events by timeline.py's builders."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from operator import itemgetter
 
-from django.db import connections
 from django.db.models import (
     Case,
     DateField,
@@ -40,7 +39,6 @@ from .timeline import Source, TimelineEvent
 Part = tuple[str, QuerySet]
 
 COLUMNS = ("ev_dated", "ev_day", "ev_rank", "ev_source", "ev_pk", "ev_step", "ev_kind")
-ORDER = ("-ev_dated", "-ev_day", "-ev_rank", "ev_source", "ev_pk", "ev_step")
 
 
 def rank_of(precision_field: str) -> Case:
@@ -138,69 +136,92 @@ def statement_rows(statements: QuerySet) -> list[Part]:
 
 
 class PagedTimeline:
-    """A timeline as Django's Paginator pages it: counted, and sliced, in the database.
+    """A timeline as Django's Paginator pages it, from its order stored once per write
+    generation (records_summary), as StoredOrder keeps a vendor's customers: every page, kind
+    and visitor of a record reads the same order until the next write, and loads only the
+    records of the page shown.
 
-    `parts` are event rows (rows()); `quotes` the statement events said in sources, built in
-    Python. `kind` keeps the events of one kind."""
+    `parts` gives the event rows (rows()), `quotes` the statement events said in sources,
+    built in Python; both are called only when the order is computed. `kind` keeps the events
+    of one kind."""
 
     def __init__(
         self,
         name: str,
-        parts: list[Part],
-        quotes: list[TimelineEvent],
+        parts: Callable[[], list[Part]],
+        quotes: Callable[[], list[TimelineEvent]],
         kind: str = "",
     ) -> None:
-        self.name, self.parts, self.kind = name, parts, kind
-        self.quotes = sorted(quotes, key=timeline.order_key)
-        self._counts: Counter | None = None
+        self.name, self.parts, self.quotes, self.kind = name, parts, quotes, kind
+        self._stored: StoredTimeline | None = None
+
+    def stored(self) -> StoredTimeline:
+        if self._stored is None:
+            self._stored = records_summary(f"timeline:{self.name}", self.compute)
+        return self._stored
+
+    def compute(self) -> StoredTimeline:
+        """Every event's place: the rows of every part in one query, and the quotes, ordered
+        together by timeline.order_key's rule."""
+        parts = [rows for _, rows in self.parts()]
+        union = parts[0].union(*parts[1:], all=True) if parts else []
+        entries = [
+            (timeline.when_key(day, rank, (source, pk, step)), KINDS[kind], (source, pk, step))
+            for _, day, rank, source, pk, step, kind in union
+        ]
+        quotes = self.quotes()
+        entries += [
+            (timeline.order_key(quote), quote.kind, (Source.QUOTE, index, 0))
+            for index, quote in enumerate(quotes)
+        ]
+        entries.sort(key=itemgetter(0))
+        return StoredTimeline(
+            order=[(kind, *told_by) for _, kind, told_by in entries],
+            quotes=quotes,
+            counts=Counter(kind for _, kind, _ in entries),
+        )
 
     def counts(self) -> Counter:
-        """Events of each kind: one aggregate over every part, once per write generation (the
-        chips of every page and kind show the same counts)."""
-        if self._counts is None:
-            self._counts = Counter(records_summary(f"timeline-counts:{self.name}", self.count_rows))
-            self._counts.update(event.kind for event in self.quotes)
-        return self._counts
-
-    def count_rows(self) -> dict[str, int]:
-        union = self.union(kind="")
-        sql, params = union.query.sql_with_params()
-        with connections[union.db].cursor() as cursor:
-            cursor.execute(f"SELECT ev_kind, COUNT(*) FROM ({sql}) events GROUP BY ev_kind", params)
-            return dict(cursor.fetchall())
+        """Events of each kind (the chips of every page and kind show the same counts)."""
+        return self.stored().counts
 
     def count(self) -> int:
         counts = self.counts()
-        return counts[self.kind] if self.kind else sum(counts.values())
-
-    def union(self, kind: str) -> QuerySet | None:
-        """Every part's rows, or those of one kind; None if no part holds that kind."""
-        parts = [rows for of_kind, rows in self.parts if not kind or of_kind == kind]
-        return parts[0].union(*parts[1:], all=True) if parts else None
+        return counts[self.kind] if self.kind else counts.total()
 
     def __getitem__(self, page: slice) -> list[TimelineEvent]:
-        quotes = [event for event in self.quotes if not self.kind or event.kind == self.kind]
-        union = self.union(self.kind)
-        if union is None:
-            return quotes[page]
-        ordered = union.order_by(*ORDER)
-        if not quotes:  # the common case: the database gives the page itself
-            return load(list(ordered[page]))
-        # Quotes interleave: the rows up to the page's end, merged with them, then the page.
-        found = load(list(ordered[: page.stop]))
-        return sorted([*found, *quotes], key=timeline.order_key)[page]
+        stored = self.stored()
+        order = stored.order
+        if self.kind:
+            order = [entry for entry in order if entry[0] == self.kind]
+        return load(order[page], stored.quotes)
 
 
-def load(page_rows: list[tuple]) -> list[TimelineEvent]:
-    """Tells a page of event rows as events: each source's records in one query."""
+@dataclass
+class StoredTimeline:
+    order: list[tuple[str, int, int, int]]  # (kind, source, record id or quote index, step)
+    quotes: list[TimelineEvent]
+    counts: Counter
+
+
+# One object per kind, so that a stored order of thousands pickles each kind's name once.
+KINDS = {kind: kind for kind in TimelineKind.values}
+
+
+def load(entries: list[tuple], quotes: list[TimelineEvent]) -> list[TimelineEvent]:
+    """Tells a page of the stored order as events: each source's records in one query."""
     wanted = defaultdict(set)
-    for row in page_rows:
-        wanted[row[3]].add(row[4])
+    for _, source, pk, _ in entries:
+        if source != Source.QUOTE:
+            wanted[source].add(pk)
     events: dict[tuple, TimelineEvent] = {}
     for source, pks in wanted.items():
         for event in BUILDERS[Source(source)](pks):
             events[event.order] = event
-    return [events[row[3:6]] for row in page_rows]
+    return [
+        quotes[pk] if source == Source.QUOTE else events[(source, pk, step)]
+        for _, source, pk, step in entries
+    ]
 
 
 def use_events(pks) -> Iterable[TimelineEvent]:
@@ -260,13 +281,13 @@ def agency_timeline(agency: Agency, kind: str = "") -> PagedTimeline:
     actions = RegulatoryAction.objects.public().filter(agencies=agency)
     return PagedTimeline(
         f"agency-{agency.pk}",
-        [
+        lambda: [
             *use_rows(uses),
             *incident_rows(incidents),
             *action_rows(actions),
             *statement_rows(statements),
         ],
-        quotes_of(
+        lambda: quotes_of(
             Q(agency=agency)
             | Q(use__in=uses.values("pk"))
             | Q(incident__in=incidents.values("pk"))
@@ -284,8 +305,8 @@ def vendor_timeline(vendor, kind: str = "") -> PagedTimeline:
     statements = Statement.objects.public().filter(vendor=vendor)
     return PagedTimeline(
         f"vendor-{vendor.pk}",
-        [*incident_rows(incidents), *action_rows(actions), *statement_rows(statements)],
-        quotes_of(
+        lambda: [*incident_rows(incidents), *action_rows(actions), *statement_rows(statements)],
+        lambda: quotes_of(
             Q(vendor=vendor)
             | Q(incident__in=incidents.values("pk"))
             | Q(action__in=actions.values("pk")),
