@@ -10,13 +10,13 @@ from django.core.validators import RegexValidator
 from django.db import connections, models
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce, Concat
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from . import choices
 from .dates import PreciseDateAccessor, date_range, truncate
 from .lifecycle import KIND_ORDER
+from .links import record_url
 from .places import COUNTRY_CODE, SUBDIVISION_CODE, place_name
 
 country_code = RegexValidator(COUNTRY_CODE, "Use a two-letter ISO 3166-1 code, such as CA or US.")
@@ -494,7 +494,7 @@ class Agency(Publishable):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("agencies:agency_detail", args=[self.slug])
+        return record_url("agencies:agency_detail", self.slug)
 
     @property
     def region_name(self) -> str:
@@ -531,7 +531,7 @@ class Vendor(Publishable):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("agencies:vendor_detail", args=[self.slug])
+        return record_url("agencies:vendor_detail", self.slug)
 
     @property
     def country_name(self) -> str:
@@ -563,7 +563,7 @@ class Product(Publishable):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("agencies:vendor_detail", args=[self.vendor.slug])
+        return record_url("agencies:vendor_detail", self.vendor.slug)
 
 
 class Use(Publishable):
@@ -659,7 +659,7 @@ class Use(Publishable):
         return f"{self.agency} – {self.product}"
 
     def get_absolute_url(self) -> str:
-        return reverse("agencies:use_detail", args=[self.pk])
+        return record_url("agencies:use_detail", self.pk)
 
     @classmethod
     def public_rule(cls, prefix: str = "", *, with_agency: bool = True) -> Q:
@@ -739,7 +739,7 @@ class Incident(Publishable):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("agencies:incident_detail", args=[self.slug])
+        return record_url("agencies:incident_detail", self.slug)
 
     @property
     def date(self):
@@ -791,7 +791,7 @@ class Authority(Publishable):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("agencies:authority_detail", args=[self.slug])
+        return record_url("agencies:authority_detail", self.slug)
 
 
 class RegulatoryAction(Publishable):
@@ -871,7 +871,7 @@ class RegulatoryAction(Publishable):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("agencies:action_detail", args=[self.slug])
+        return record_url("agencies:action_detail", self.slug)
 
     @property
     def latest_step_label(self) -> str:
@@ -1103,7 +1103,7 @@ class Statement(Publishable):
         return f"{self.speaker_name}, {self.said}: {self.get_stance_display().lower()}"
 
     def get_absolute_url(self) -> str:
-        return reverse("agencies:statement_detail", args=[self.pk])
+        return record_url("agencies:statement_detail", self.pk)
 
     @property
     def organisation(self):
@@ -1317,7 +1317,7 @@ class Source(Publishable):
         return f"{self.publisher}: {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("agencies:source_detail", args=[self.slug])
+        return record_url("agencies:source_detail", self.slug)
 
     @property
     def shown_title(self) -> str:
