@@ -26,7 +26,8 @@ def around(view_name: str) -> tuple[str, str]:
     """The address of view_name below the script prefix, either side of its argument."""
     address = reverse(view_name, args=[PLACEHOLDER]).removeprefix(get_script_prefix())
     before, found, after = address.partition(PLACEHOLDER)
-    assert found, f"{view_name} does not take one argument"
+    if not found:
+        raise ValueError(f"{view_name}'s address does not hold its argument as given")
     return before, after
 
 

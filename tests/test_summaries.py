@@ -142,3 +142,28 @@ def test_a_vendors_customers_are_sorted_once_then_follow_every_write(client):
     assert [use.pk for use in client.get(url).context["customers"]] == [second.pk, first.pk]
     publishing.withdraw(records=[second])
     assert [use.pk for use in client.get(url).context["customers"]] == [first.pk]
+
+
+def test_a_lists_count_is_counted_once_a_write_and_follows_the_next(client, seeded):
+    url = "/agencies/?country=CA"
+
+    def counted() -> tuple[int, int]:
+        """The list's total, and how many COUNT queries the visit ran."""
+        with CaptureQueriesContext(connection) as queries:
+            total = client.get(url).context["page"].paginator.count
+        return total, sum("COUNT(" in query["sql"].upper() for query in queries)
+
+    before, _ = counted()
+    assert counted() == (before, 0)  # stored: the facets and the list count nothing
+    second_page = client.get("/agencies/", {"country": "CA", "page": 2}).context["page"]
+    assert second_page.number == 2 and second_page.paginator.count == before
+    f.make_agency(name="Newtown Police", country="CA")
+    assert counted()[0] == before + 1 == Agency.objects.public().filter(country="CA").count()
+    assert client.get("/api/v1/agencies", {"country": "CA"}).json()["count"] == before + 1
+
+
+def test_the_api_counts_each_filtered_list_apart(client, seeded):
+    every = client.get("/api/v1/citations").json()["count"]
+    toronto = client.get("/api/v1/citations", {"agency": "toronto-police-service"}).json()
+    assert 0 < toronto["count"] < every
+    assert every == lists.citation_list({}).count()

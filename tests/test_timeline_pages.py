@@ -167,3 +167,19 @@ def test_statements_are_merged_into_their_place():
     paged = timeline_pages.agency_timeline(agency)
     assert [event.date.value.year for event in paged[:3]] == [2021, 2020, 2019]
     assert paged.counts()[TimelineKind.STATEMENT] == 1
+
+
+def test_the_stored_order_follows_the_next_write(client):
+    agency = f.make_agency()
+    f.make_use(agency=agency, started_on=datetime.date(2019, 1, 1))
+    assert [e.date.value.year for e in timeline_pages.agency_timeline(agency)[:5]] == [2019]
+    later = f.make_use(agency=agency, started_on=datetime.date(2022, 1, 1))
+    paged = timeline_pages.agency_timeline(agency)
+    assert [e.date.value.year for e in paged[:5]] == [2022, 2019]
+    assert paged.counts()[TimelineKind.USE] == 2
+    page = client.get(agency.get_absolute_url())
+    assert [e.date.value.year for e in page.context["timeline"].object_list] == [2022, 2019]
+    later.publication = "draft"
+    later.save()
+    assert told(timeline_pages.agency_timeline(agency)[:5]) == told(whole_agency_timeline(agency))
+    assert len(whole_agency_timeline(agency)) == 1

@@ -1,0 +1,42 @@
+"""Record addresses built from a pattern reversed once (agencies/links.py) are the addresses
+Django's reverse() gives, under a script prefix too."""
+
+import pytest
+from django.urls import NoReverseMatch, reverse, set_script_prefix
+
+from agencies.links import record_url
+
+RECORD_PAGES = [
+    ("agencies:agency_detail", "toronto-police-service"),
+    ("agencies:vendor_detail", "clearview-ai"),
+    ("agencies:incident_detail", "a-breach"),
+    ("agencies:action_detail", "an-investigation"),
+    ("agencies:authority_detail", "a-commissioner"),
+    ("agencies:source_detail", "ctv-2020"),
+    ("agencies:use_detail", 12),
+    ("agencies:statement_detail", 7),
+]
+
+
+@pytest.fixture
+def script_prefix():
+    set_script_prefix("/tracker/")
+    yield "/tracker/"
+    set_script_prefix("/")
+
+
+@pytest.mark.parametrize(("view_name", "key"), RECORD_PAGES)
+def test_the_address_is_the_one_reverse_gives(view_name, key):
+    assert record_url(view_name, key) == reverse(view_name, args=[key])
+
+
+@pytest.mark.parametrize(("view_name", "key"), RECORD_PAGES)
+def test_under_a_script_prefix_too(script_prefix, view_name, key):
+    built = record_url(view_name, key)
+    assert built.startswith(script_prefix)
+    assert built == reverse(view_name, args=[key])
+
+
+def test_a_view_without_one_argument_is_refused():
+    with pytest.raises(NoReverseMatch):
+        record_url("agencies:dashboard", 1)
