@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 
 from .models import Summary
 
@@ -68,7 +69,10 @@ def records_summary(key: str, compute: Callable[[], Any]) -> Any:
     generation, kept in the cache every worker shares (settings.CACHES)."""
     generation = Summary.objects.filter(key=GENERATION).values_list("value", flat=True).first()
     if generation is None:
-        generation = move_generation().value
+        # Never written, or a replica that has not yet replayed the first write: nothing to tag
+        # the figure with, and a read is no place to write one (it would pin the request to the
+        # primary).
+        return compute()
     return cache.get_or_set(f"summaries:{key}:{generation}", compute, CACHED_FOR)
 
 
@@ -76,7 +80,10 @@ def stored_count(queryset) -> int:
     """How many records the queryset holds, counted once per generation (records_summary): a
     filtered list's total is the same for every visitor and every page of it until the next
     write. Keyed by the query itself, so every filter is in the key."""
-    sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    try:
+        sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:  # a filter that can match nothing, such as a search of no words
+        return 0
     query = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
     return records_summary(f"count:{query}", queryset.count)
 

@@ -167,3 +167,10 @@ def test_the_api_counts_each_filtered_list_apart(client, seeded):
     toronto = client.get("/api/v1/citations", {"agency": "toronto-police-service"}).json()
     assert 0 < toronto["count"] < every
     assert every == lists.citation_list({}).count()
+
+
+def test_a_list_that_can_match_nothing_counts_none(client, seeded):
+    # A search of no words is a filter the database is never asked: Django refuses to compile it.
+    answer = client.get("/api/v1/agencies", {"q": "!!"})
+    assert answer.status_code == 200
+    assert answer.json()["count"] == 0 and answer.json()["items"] == []
