@@ -183,3 +183,13 @@ def test_the_stored_order_follows_the_next_write(client):
     later.save()
     assert told(timeline_pages.agency_timeline(agency)[:5]) == told(whole_agency_timeline(agency))
     assert len(whole_agency_timeline(agency)) == 1
+
+
+def test_a_record_deleted_after_the_order_was_read_is_left_out():
+    agency = f.make_agency()
+    kept = f.make_use(agency=agency, started_on=datetime.date(2019, 1, 1))
+    gone = f.make_use(agency=agency, started_on=datetime.date(2020, 1, 1))
+    paged = timeline_pages.agency_timeline(agency)
+    stored = paged.stored()  # read before another request's delete commits
+    Use.objects.filter(pk=gone.pk).delete()
+    assert [event.links_to for event in timeline_pages.load(stored.order, stored.quotes)] == [kept]

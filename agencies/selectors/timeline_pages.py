@@ -1,7 +1,7 @@
 """A record's timeline paged from a stored order, so that an agency with 5,000 facts costs
 what a page of fifty costs.
 
-Every event is a row (dated, date, precision rank, source, record, step, kind): each source's
+Every event is a row (date, precision rank, source, record, step, kind): each source's
 rows are merged with UNION ALL and read in one query, once per write generation. The quotes
 said in sources (timeline.statement_events, grouped by what was said) join them, and all are
 ordered by timeline.order_key's rule (the feeds' and the tests' full timeline's). A page then
@@ -35,10 +35,7 @@ from ..summaries import records_summary
 from . import records, timeline
 from .timeline import Source, TimelineEvent
 
-# A part of a timeline: the kind of its events, and their rows (rows()).
-Part = tuple[str, QuerySet]
-
-COLUMNS = ("ev_dated", "ev_day", "ev_rank", "ev_source", "ev_pk", "ev_step", "ev_kind")
+COLUMNS = ("ev_day", "ev_rank", "ev_source", "ev_pk", "ev_step", "ev_kind")
 
 
 def rank_of(precision_field: str) -> Case:
@@ -53,13 +50,12 @@ def rank_of(precision_field: str) -> Case:
     )
 
 
-def rows(queryset: QuerySet, source: Source, kind: str, day, rank, step: int = 0) -> Part:
+def rows(queryset: QuerySet, source: Source, kind: str, day, rank, step: int = 0) -> QuerySet:
     """The queryset's records as event rows; `day` and `rank` are expressions (None: undated)."""
     dated = day is not None
-    return kind, (
+    return (
         queryset.order_by()
         .annotate(
-            ev_dated=Value(int(dated)),
             ev_day=day if dated else Cast(Value(None), DateField()),
             ev_rank=rank if dated else Value(0),
             ev_source=Value(int(source)),
@@ -71,7 +67,7 @@ def rows(queryset: QuerySet, source: Source, kind: str, day, rank, step: int = 0
     )
 
 
-def dated_rows(queryset, source: Source, kind: str, field_name: str, step: int = 0) -> Part:
+def dated_rows(queryset, source: Source, kind: str, field_name: str, step: int = 0) -> QuerySet:
     """Rows of the records with a date in `field_name` (and its `_precision`)."""
     return rows(
         queryset.exclude(**{field_name: None}),
@@ -83,7 +79,7 @@ def dated_rows(queryset, source: Source, kind: str, field_name: str, step: int =
     )
 
 
-def use_rows(uses: QuerySet) -> list[Part]:
+def use_rows(uses: QuerySet) -> list[QuerySet]:
     """A use's beginning, disclosure and end, each where dated; one undated row otherwise."""
     dated = [
         dated_rows(uses, Source.USE, TimelineKind.USE, f"{name}_on", step)
@@ -93,7 +89,7 @@ def use_rows(uses: QuerySet) -> list[Part]:
     return [*dated, rows(undated, Source.USE, TimelineKind.USE, None, None, step=3)]
 
 
-def incident_rows(incidents: QuerySet) -> list[Part]:
+def incident_rows(incidents: QuerySet) -> list[QuerySet]:
     # Incident.date: when it happened, or else when it came out.
     dated = incidents.exclude(occurred_on=None, disclosed_on=None)
     day = Coalesce(F("occurred_on"), F("disclosed_on"))
@@ -108,7 +104,7 @@ def incident_rows(incidents: QuerySet) -> list[Part]:
     ]
 
 
-def action_rows(actions: QuerySet) -> list[Part]:
+def action_rows(actions: QuerySet) -> list[QuerySet]:
     """An action with public steps is told by its steps; one without by its opening and its
     closing (timeline.action_events)."""
     steps = ActionStep.objects.public().filter(action__in=actions)
@@ -128,7 +124,7 @@ def action_rows(actions: QuerySet) -> list[Part]:
     ]
 
 
-def statement_rows(statements: QuerySet) -> list[Part]:
+def statement_rows(statements: QuerySet) -> list[QuerySet]:
     return [
         dated_rows(statements, Source.SAID, TimelineKind.STATEMENT, "said_on"),
         rows(statements.filter(said_on=None), Source.SAID, TimelineKind.STATEMENT, None, None),
@@ -148,7 +144,7 @@ class PagedTimeline:
     def __init__(
         self,
         name: str,
-        parts: Callable[[], list[Part]],
+        parts: Callable[[], list[QuerySet]],
         quotes: Callable[[], list[TimelineEvent]],
         kind: str = "",
     ) -> None:
@@ -163,11 +159,11 @@ class PagedTimeline:
     def compute(self) -> StoredTimeline:
         """Every event's place: the rows of every part in one query, and the quotes, ordered
         together by timeline.order_key's rule."""
-        parts = [rows for _, rows in self.parts()]
+        parts = self.parts()
         union = parts[0].union(*parts[1:], all=True) if parts else []
         entries = [
             (timeline.when_key(day, rank, (source, pk, step)), KINDS[kind], (source, pk, step))
-            for _, day, rank, source, pk, step, kind in union
+            for day, rank, source, pk, step, kind in union
         ]
         quotes = self.quotes()
         entries += [
@@ -218,9 +214,12 @@ def load(entries: list[tuple], quotes: list[TimelineEvent]) -> list[TimelineEven
     for source, pks in wanted.items():
         for event in BUILDERS[Source(source)](pks):
             events[event.order] = event
+    # A record deleted or redated by a write that committed after the order was read is left
+    # out: that write moved the generation, and the next request reads the new order.
     return [
         quotes[pk] if source == Source.QUOTE else events[(source, pk, step)]
         for _, source, pk, step in entries
+        if source == Source.QUOTE or (source, pk, step) in events
     ]
 
 
