@@ -5,6 +5,8 @@ import io
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openapi_spec_validator import validate
 
 from agencies.exports import EXPORTS, neutralise
@@ -144,6 +146,21 @@ def test_the_citation_count_is_stored_but_follows_every_write(client, seeded):
         body = client.get(url).json()
         items, url = items + body["items"], body["next"]
     assert len(items) == len({item["id"] for item in items}) == remaining
+
+
+def test_a_page_of_citations_is_joined_as_written_on_postgresql(client, seeded):
+    """The join of every kind of record a citation may cite: PostgreSQL planned it for most of
+    the request (search.joins_as_written)."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/v1/citations").json()["items"]
+    statements = [query["sql"] for query in queries]
+    page = next(
+        i
+        for i, sql in enumerate(statements)
+        if 'FROM "agencies_citation"' in sql and "LIMIT" in sql
+    )
+    set_before = any("join_collapse_limit = 1" in sql for sql in statements[:page])
+    assert set_before == (connection.vendor == "postgresql")
 
 
 @pytest.mark.parametrize(
