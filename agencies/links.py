@@ -17,15 +17,15 @@ PLACEHOLDER = "9081726354"
 def record_url(view_name: str, key: int | str) -> str:
     """reverse(view_name, args=[key]) for a record page's one argument, a slug or an id (which
     never need quoting)."""
-    before, after = around(view_name)
-    return f"{get_script_prefix()}{before}{key}{after}"
+    before, after = around(view_name, get_script_prefix())
+    return f"{before}{key}{after}"
 
 
 @cache
-def around(view_name: str) -> tuple[str, str]:
-    """The address of view_name below the script prefix, either side of its argument."""
-    address = reverse(view_name, args=[PLACEHOLDER]).removeprefix(get_script_prefix())
-    before, found, after = address.partition(PLACEHOLDER)
+def around(view_name: str, script_prefix: str) -> tuple[str, str]:
+    """The address of view_name under the script prefix (as reverse() encodes it), either side
+    of its argument."""
+    before, found, after = reverse(view_name, args=[PLACEHOLDER]).partition(PLACEHOLDER)
     if not found:
         raise ValueError(f"{view_name}'s address does not hold its argument as given")
     return before, after
