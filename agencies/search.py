@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
@@ -138,17 +138,18 @@ def ranked(queryset: QuerySet, query: str, order_by: str) -> QuerySet:
 
 
 @contextmanager
-def joins_as_written() -> Iterator[None]:
+def joins_as_written(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     """Run the queries inside with PostgreSQL joining tables in the order the query names them.
 
     A public citation is checked against the nine kinds of record it may cite: fifteen joined
     tables, whose order PostgreSQL's planner spent 80 ms choosing, against 13 ms to run the
     query. The order as written (the citation, then each record by primary key) is the one it
     chose anyway; SET LOCAL keeps the change to this transaction. SQLite plans as written."""
-    if connection.vendor != "postgresql":
+    database = connections[using]
+    if database.vendor != "postgresql":
         yield
         return
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(using=using), database.cursor() as cursor:
         cursor.execute("SET LOCAL join_collapse_limit = 1")
         yield
 

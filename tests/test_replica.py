@@ -66,6 +66,10 @@ print(json.dumps({
     "read_in_transaction": read_in_transaction,
     "read_after_write": read_after_write,
     "anonymous_api": Client().get("/api/v1/agencies").json()["count"],
+    "anonymous_citations": [
+        len(body["items"]) for body in [Client().get("/api/v1/citations").json()]
+    ] + [Client().get("/api/v1/citations").json()["count"]],
+    "signed_in_citations": len(signed_in.get("/api/v1/citations").json()["items"]),
     "signed_in_api": signed_in.get("/api/v1/agencies").json()["count"],
     "admin_list": [admin_list.status_code, agency.name in admin_list.content.decode()],
     "readyz": Client().get("/readyz").json(),
@@ -180,6 +184,9 @@ def test_anonymous_visitors_read_the_replica_and_everyone_else_the_primary(copie
     assert seen["renamed"] == {"default": 1, "replica": 0}
     # An anonymous visitor's page reads the replica, which does not hold the agency yet.
     assert seen["anonymous_api"] == 0
+    # A page of citations and its count from the same copy (read with the joins as written).
+    assert seen["anonymous_citations"] == [0, 0]
+    assert seen["signed_in_citations"] == 1
     assert seen["public_read"] == 0
     # The editor's session was saved on the primary a moment ago and is found there: signed in,
     # they see their save, in admin and on the public pages.

@@ -64,6 +64,8 @@ class Pages(PaginationBase):
     def paginate_queryset(
         self, queryset: QuerySet, pagination: Input, request: HttpRequest, **params
     ):
+        # The count and the page from one database: a replica, for an anonymous visitor.
+        queryset = queryset.using(queryset.db)
         count = stored_count(queryset)
         size = pagination.page_size
         pages = max(1, math.ceil(count / size))
@@ -77,7 +79,7 @@ class Pages(PaginationBase):
 
         # A citation joins every kind of record it may cite: read as search reads it, joined
         # in the order written, which PostgreSQL otherwise spends most of the request choosing.
-        with joins_as_written() if queryset.model is Citation else nullcontext():
+        with joins_as_written(queryset.db) if queryset.model is Citation else nullcontext():
             items = list(queryset[start : start + size])
         given = params.get("filters")
         return {
