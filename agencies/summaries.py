@@ -80,8 +80,8 @@ def stored_count(queryset) -> int:
     """How many records the queryset holds, counted once per generation (records_summary): a
     filtered list's total is the same for every visitor and every page of it until the next
     write. Keyed by the query itself, so every filter is in the key."""
-    try:
-        sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    try:  # every sort of a list has the same count
+        sql, params = queryset.order_by().query.get_compiler(queryset.db).as_sql()
     except EmptyResultSet:  # a filter that can match nothing, such as a search of no words
         return 0
     query = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
