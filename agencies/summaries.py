@@ -9,12 +9,15 @@ write committed is tagged with the old generation and recomputed on the next rea
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+import django
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 
@@ -64,16 +67,30 @@ def move_generation() -> Summary:
     return row
 
 
+@functools.cache
+def code_version() -> str:
+    """A digest of the code that shapes what records_summary keeps (this package and Django): a
+    release reads none of the objects an earlier one pickled, whose classes it may have changed,
+    though no write has moved the generation since."""
+    digest = hashlib.sha256(django.__version__.encode())
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def records_summary(key: str, compute: Callable[[], Any]) -> Any:
     """Like a stored figure, for records (the dashboard's latest events): computed once per
-    generation, kept in the cache every worker shares (settings.CACHES)."""
+    generation and version of the code, kept in the cache every worker shares
+    (settings.CACHES)."""
     generation = Summary.objects.filter(key=GENERATION).values_list("value", flat=True).first()
     if generation is None:
         # Never written, or a replica that has not yet replayed the first write: nothing to tag
         # the figure with, and a read is no place to write one (it would pin the request to the
         # primary).
         return compute()
-    return cache.get_or_set(f"summaries:{key}:{generation}", compute, CACHED_FOR)
+    return cache.get_or_set(
+        f"summaries:{key}:{generation}", compute, CACHED_FOR, version=code_version()
+    )
 
 
 def stored_count(queryset) -> int:

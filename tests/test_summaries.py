@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from agencies import summaries as summaries_module
 from agencies.choices import AgencyStatus, Publication
 from agencies.models import Agency, Summary, Vendor
 from agencies.selectors import facets as facet_selectors
@@ -131,6 +132,18 @@ def test_a_draft_leaves_the_stored_figures_alone_until_published(client, seeded)
     draft.publication = Publication.PUBLISHED
     draft.save()
     assert confirmed_agencies(client) == before + 1
+
+
+def test_what_one_release_kept_is_not_read_by_the_next(client, seeded, monkeypatch):
+    """The latest events are pickled records: a release whose classes differ must not unpickle
+    the last one's, though no write has moved the generation since."""
+    client.get("/")
+    kept = count_queries(client, "/")
+    monkeypatch.setattr(summaries_module, "code_version", lambda: "the-next-release")
+    # The latest events (twelve queries) and the open actions (one), read again; the stored
+    # figures (JSON data, not pickled objects) are not.
+    assert count_queries(client, "/") == kept + 12 + 1
+    assert count_queries(client, "/") == kept
 
 
 def test_a_vendors_customers_are_sorted_once_then_follow_every_write(client):
