@@ -124,8 +124,11 @@ def ranked(queryset: QuerySet, query: str, order_by: str) -> QuerySet:
     return (
         queryset.filter(matched(searched, terms, searched.columns))
         .annotate(
+            # An IN subquery, not matched(): in an expression PostgreSQL hashes its ids once,
+            # where `= ANY(ARRAY(…))` scans the array for every row (2,852 agencies matching
+            # "harbour police" against 1,497 title matches: 32 ms, against 10).
             search_rank=Case(
-                When(matched(searched, terms, searched.title), then=Value(0)),
+                When(pk__in=matching(searched, terms, searched.title), then=Value(0)),
                 default=Value(1),
                 output_field=IntegerField(),
             )
