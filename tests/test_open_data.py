@@ -6,11 +6,20 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from openapi_spec_validator import validate
 
 from agencies.exports import EXPORTS, neutralise
-from agencies.models import Citation, Incident, RegulatoryAction, Source, Statement, Vendor
+from agencies.models import (
+    Agency,
+    Citation,
+    Incident,
+    RegulatoryAction,
+    Source,
+    Statement,
+    Vendor,
+)
 
 from . import factories as f
 
@@ -146,6 +155,28 @@ def test_the_citation_count_is_stored_but_follows_every_write(client, seeded):
         body = client.get(url).json()
         items, url = items + body["items"], body["next"]
     assert len(items) == len({item["id"] for item in items}) == remaining
+
+
+def test_an_agencys_citations_are_its_own_and_its_uses(client, seeded):
+    agency = Agency.objects.get(slug="toronto-police-service")
+    other = f.make_agency()
+    f.make_citation(agency=other)
+    f.make_citation(use=f.make_use(agency=other))
+    expected = set(
+        Citation.objects.public()
+        .filter(Q(agency=agency) | Q(use__agency=agency))
+        .values_list("pk", flat=True)
+    )
+    assert Citation.objects.public().filter(use__agency=agency).exists()  # both sides are tried
+    items, url = [], "/api/v1/citations?agency=toronto-police-service&page_size=200"
+    while url:
+        body = client.get(url).json()
+        items, url = items + body["items"], body["next"]
+    assert {item["id"] for item in items} == expected
+    assert body["count"] == len(expected)
+    unknown = client.get("/api/v1/citations?agency=no-such-agency")
+    assert unknown.status_code == 200
+    assert unknown.json()["count"] == 0
 
 
 def test_a_page_of_citations_is_joined_as_written_on_postgresql(client, seeded):

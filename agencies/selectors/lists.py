@@ -241,8 +241,11 @@ def citation_list(filters: dict[str, str]) -> QuerySet[Citation]:
     if filters.get("source"):
         citations = citations.filter(source__slug=filters["source"])
     if filters.get("agency"):
-        citations = citations.filter(
-            Q(agency__slug=filters["agency"]) | Q(use__agency__slug=filters["agency"])
-        )
+        # The agency's and its uses' ids first, so each side of the OR reads an index of the
+        # citations; joined to the agency by slug, every public citation was read (the
+        # 500-fact agency's 300 ms on PostgreSQL, against 3).
+        agency = Agency.objects.filter(slug=filters["agency"]).values("pk")[:1]
+        uses = Use.objects.filter(agency__slug=filters["agency"]).values("pk")
+        citations = citations.filter(Q(agency=Subquery(agency)) | search.among("use", uses))
     # Each source's citations together, so the order follows the source date index.
     return citations.order_by("source__published_on", "source_id", "pk")
