@@ -34,8 +34,7 @@ WARM_REQUESTS = 100
 
 
 def post_request(worker, req, environ, resp):
-    worker.requests_served = getattr(worker, "requests_served", 0) + 1
-    if worker.requests_served == WARM_REQUESTS:
+    if worker.nr == WARM_REQUESTS:  # the requests gunicorn has counted, this one included
         # No collection first: a freeze alone costs nothing, where a collection would be the
         # very pause this avoids; the few cycles not yet collected are kept, once.
         gc.freeze()

@@ -20,18 +20,22 @@ class Server:
     log = Log()
 
 class Worker:
-    pass
+    nr = 0  # gunicorn counts each request before its post_request hook
+
+def serve(worker):
+    worker.nr += 1
+    conf["post_request"](worker, None, {}, None)
 
 conf["when_ready"](Server())
 in_master = gc.get_freeze_count()
 built_by_worker = [[n] for n in range(10_000)]  # what serving builds: templates, patterns
 worker = Worker()
 for _ in range(conf["WARM_REQUESTS"] - 1):
-    conf["post_request"](worker, None, {}, None)
+    serve(worker)
 before_warm = gc.get_freeze_count()
-conf["post_request"](worker, None, {}, None)
+serve(worker)
 warm = gc.get_freeze_count()
-conf["post_request"](worker, None, {}, None)
+serve(worker)
 print(json.dumps({
     "in_master": in_master,
     "before_warm": before_warm,
