@@ -4,6 +4,8 @@ sources back a fact."""
 from __future__ import annotations
 
 from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.html import format_html_join
 
 register = template.Library()
 
@@ -33,3 +35,22 @@ def sources_summary(citations) -> str:
 def verbose_name_of(record) -> str:
     """The kind of a record, in words: "agency", "use", "regulatory action"."""
     return str(record._meta.verbose_name)
+
+
+@register.filter
+def facet_options(facet) -> str:
+    """A facet's <option>s, each with how many it would leave: rendered in one call, where a
+    template loop over a country's hundred options was a fifth of the agency list's time."""
+    return format_html_join(
+        "\n",
+        '<option value="{}"{}>{} ({})</option>',
+        (
+            (
+                option.value,
+                " selected" if option.selected else "",
+                option.label,
+                intcomma(option.count),
+            )
+            for option in facet.options
+        ),
+    )
