@@ -41,6 +41,32 @@ def no_page_cache():
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def no_deferred_column_reads():
+    """A column a query left out (`only()`, `defer()`) and the code then reads is fetched one
+    row at a time, a query per record shown: every test fails on it instead."""
+    from django.db.models.query_utils import DeferredAttribute
+
+    read = DeferredAttribute.__get__
+
+    def read_or_fail(self, instance, cls=None):
+        if (
+            instance is not None
+            and self.field.attname not in instance.__dict__
+            and instance.pk is not None
+            and self._check_parent_chain(instance) is None
+        ):
+            raise AssertionError(
+                f"{type(instance).__name__}.{self.field.attname} was left out of its query "
+                "and read afterwards, one query per record"
+            )
+        return read(self, instance, cls)
+
+    DeferredAttribute.__get__ = read_or_fail
+    yield
+    DeferredAttribute.__get__ = read
+
+
 @pytest.fixture
 def page_cache_on(settings):
     """The page cache on, from empty."""

@@ -594,3 +594,13 @@ def test_the_timeline_offers_only_kinds_it_has(client, seeded):
     # A kind asked for by address still shows, marked, even when it has nothing.
     chosen = client.get("/agencies/quiet-police/", {"kind": "statement"}).content.decode()
     assert 'aria-current="true">Statement (0)' in chosen
+
+
+@pytest.mark.django_db
+def test_a_column_left_out_of_a_query_and_read_fails_the_test(seeded):
+    """tests/conftest.py: a column read after `only()` left it out would cost a query per
+    record shown; the suite fails on it rather than count it."""
+    agency = Agency.objects.only("name").first()
+    assert agency.name
+    with pytest.raises(AssertionError, match=r"Agency\.slug was left out of its query"):
+        agency.get_absolute_url()
