@@ -490,6 +490,9 @@ class Agency(Publishable):
             ),
         ]
 
+    # What __str__ and get_absolute_url read (named_columns).
+    named_by = ("name", "slug")
+
     def __str__(self) -> str:
         return self.name
 
@@ -527,6 +530,9 @@ class Vendor(Publishable):
             ),
         ]
 
+    # What __str__ and get_absolute_url read (named_columns).
+    named_by = ("name", "slug")
+
     def __str__(self) -> str:
         return self.name
 
@@ -558,6 +564,9 @@ class Product(Publishable):
                 violation_error_message="Another product already uses this slug; choose another.",
             ),
         ]
+
+    # What __str__ and get_absolute_url read (named_columns).
+    named_by = ("name", "vendor__slug")
 
     def __str__(self) -> str:
         return self.name
@@ -655,6 +664,9 @@ class Use(Publishable):
             *precisions_valid("use", "started_on", "ended_on", "disclosed_on"),
         ]
 
+    # What __str__ and get_absolute_url read (named_columns).
+    named_by = ("agency__name", "agency__slug", "product__name")
+
     def __str__(self) -> str:
         return f"{self.agency} – {self.product}"
 
@@ -735,6 +747,9 @@ class Incident(Publishable):
             *precisions_valid("incident", "occurred_on", "disclosed_on"),
         ]
 
+    # What __str__ and get_absolute_url read (named_columns).
+    named_by = ("title", "slug")
+
     def __str__(self) -> str:
         return self.title
 
@@ -786,6 +801,9 @@ class Authority(Publishable):
                 violation_error_message="Choose a kind of authority from the list.",
             ),
         ]
+
+    # What __str__ and get_absolute_url read (named_columns).
+    named_by = ("name", "slug")
 
     def __str__(self) -> str:
         return self.name
@@ -867,6 +885,9 @@ class RegulatoryAction(Publishable):
             *precisions_valid("action", "opened_on", "closed_on"),
         ]
 
+    # What __str__ and get_absolute_url read (named_columns).
+    named_by = ("title", "slug")
+
     def __str__(self) -> str:
         return self.title
 
@@ -943,6 +964,9 @@ class Person(Publishable):
                 violation_error_message="Another person already uses this slug; choose another.",
             ),
         ]
+
+    # What __str__ and get_absolute_url read (named_columns).
+    named_by = ("name", "role", "organisation")
 
     def __str__(self) -> str:
         return f"{self.name}, {self.role}, {self.organisation}"
@@ -1099,6 +1123,19 @@ class Statement(Publishable):
             *precisions_valid("statement", "said_on"),
         ]
 
+    # What __str__ and get_absolute_url read (named_columns).
+    named_by = (
+        "said_on",
+        "said_on_precision",
+        "stance",
+        "speaker__name",
+        "speaker__role",
+        "speaker__organisation",
+        "agency__name",
+        "vendor__name",
+        "authority__name",
+    )
+
     def __str__(self) -> str:
         return f"{self.speaker_name}, {self.said}: {self.get_stance_display().lower()}"
 
@@ -1243,6 +1280,9 @@ class ActionStep(Publishable):
             *precisions_valid("step", "occurred_on", "deadline_on"),
         ]
 
+    # What __str__ and get_absolute_url read (named_columns).
+    named_by = ("kind", "occurred_on", "occurred_on_precision", "action__title", "action__slug")
+
     def __str__(self) -> str:
         return f"{self.action}: {self.get_kind_display().lower()}, {self.occurred}"
 
@@ -1313,6 +1353,9 @@ class Source(Publishable):
             ),
         ]
 
+    # What __str__ and get_absolute_url read (named_columns).
+    named_by = ("publisher", "title", "title_supplied", "slug")
+
     def __str__(self) -> str:
         return f"{self.publisher}: {self.title}"
 
@@ -1343,6 +1386,26 @@ CITED_FIELDS = (
     "statement",
     "step",
 )
+
+
+def own_columns(model: type[models.Model]) -> list[str]:
+    """Every column of the model itself, for `only()` beside a related record's named_by."""
+    return [field.name for field in model._meta.concrete_fields]
+
+
+def named_columns(model: type[models.Model], *relations: str) -> list[str]:
+    """The `only()` paths of what names and links each related record (its `named_by`): a page
+    that names a record reads a few of its columns, not all of them. The relations, and those
+    their `named_by` follows, are to be select_related."""
+    columns = []
+    for relation in relations:
+        related = model
+        for name in relation.split("__"):
+            related = related._meta.get_field(name).related_model
+        columns += [f"{relation}__{column}" for column in related.named_by]
+    return columns
+
+
 # What naming a citation's record reads (str(citation.record)), for select_related: the record,
 # a use's agency and product, a product's vendor, a statement's speaker and organisation, a
 # step's action.

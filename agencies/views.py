@@ -24,7 +24,6 @@ from .decorators import public_page
 from .filters import clean_query
 from .lifecycle import latest_step
 from .models import (
-    RECORD_NAMED_BY,
     Agency,
     Authority,
     Incident,
@@ -309,7 +308,7 @@ def source_list(request: HtmxHttpRequest) -> HttpResponse:
 @public_page
 def source_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     source = get_object_or_404(records.shown(Source, previewing(request)), slug=slug)
-    citations = source.citations.public().select_related("speaker", *RECORD_NAMED_BY)
+    citations = records.with_named_records(source.citations.public())
     return render_record(
         request, "agencies/source_detail.html", {"source": source, "citations": citations}
     )

@@ -24,7 +24,6 @@ from ..choices import (
     Contradicted,
 )
 from ..models import (
-    RECORD_NAMED_BY,
     Agency,
     Authority,
     Citation,
@@ -38,7 +37,13 @@ from ..models import (
     Use,
     Vendor,
 )
-from .records import acting_authorities, newest, public, statements_shown
+from .records import (
+    acting_authorities,
+    newest,
+    public,
+    statements_shown,
+    with_named_records,
+)
 
 
 def customer_count() -> Coalesce:
@@ -235,9 +240,7 @@ def source_list(filters: dict[str, str] | None = None) -> QuerySet[Source]:
 
 
 def citation_list(filters: dict[str, str]) -> QuerySet[Citation]:
-    citations = changed_since(Citation.objects.public(), filters).select_related(
-        "source", "speaker", *RECORD_NAMED_BY
-    )
+    citations = with_named_records(changed_since(Citation.objects.public(), filters), "source__url")
     if filters.get("source"):
         citations = citations.filter(source__slug=filters["source"])
     if filters.get("agency"):

@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from ..lifecycle import deadline_passed, in_order
 from ..models import (
+    CITED_FIELDS,
+    RECORD_NAMED_BY,
     ActionAuthority,
     ActionStep,
     Agency,
@@ -27,6 +29,8 @@ from ..models import (
     StatusChange,
     Use,
     Vendor,
+    named_columns,
+    own_columns,
 )
 from ..summaries import StoredOrder
 
@@ -49,6 +53,17 @@ def cited() -> Prefetch:
         queryset=Citation.objects.public()
         .select_related("source", "speaker")
         .order_by(*IN_SOURCE_ORDER),
+    )
+
+
+def with_named_records(citations: QuerySet[Citation], *columns: str) -> QuerySet[Citation]:
+    """Citations with their source and speaker and the record each supports, read as far as
+    naming and linking them (named_columns), and any other `columns` the reader shows: all
+    the columns of every kind of record they may support were most of search's SQL to compile."""
+    return citations.select_related("source", "speaker", *RECORD_NAMED_BY).only(
+        *own_columns(Citation),
+        *named_columns(Citation, "source", "speaker", *CITED_FIELDS),
+        *columns,
     )
 
 
@@ -187,31 +202,31 @@ STATEMENT_RELATIONS = (
 )
 
 
-# What the pages, feeds and API read of the records a statement names: a name and an
-# address. Every column of all eight was two fifths of an agency page's SQL to compile, for
-# nothing shown (tests/conftest.py fails a test that reads a column left out).
+# Of the records a statement names, what names and links them, and what a statement's page
+# says of the use it is about: every column of all eight was two fifths of an agency page's
+# SQL to compile, for nothing shown.
 STATEMENT_NAMES = (
-    *(f"speaker__{field}" for field in ("name", "role", "organisation")),
-    *(
-        f"{relation}__{field}"
-        for relation in ("agency", "vendor", "authority", "about_agency", "about_use__agency")
-        for field in ("name", "slug")
+    *named_columns(
+        Statement,
+        "speaker",
+        "agency",
+        "vendor",
+        "authority",
+        "about_agency",
+        "about_use",
+        "about_action",
     ),
     "about_use__status",
-    "about_use__product__name",
-    "about_action__title",
-    "about_action__slug",
 )
 
 
 def statements_shown(*, drafts: bool = False) -> QuerySet[Statement]:
     """Statements as a page shows them: who said it and what about, its citations, and the
     contradictions derived for it (each side public)."""
-    own = [field.name for field in Statement._meta.concrete_fields]
     return (
         shown(Statement, drafts)
         .select_related(*STATEMENT_RELATIONS)
-        .only(*own, *STATEMENT_NAMES)
+        .only(*own_columns(Statement), *STATEMENT_NAMES)
         .with_contradictions()
         .prefetch_related(cited())
     )

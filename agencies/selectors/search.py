@@ -8,7 +8,6 @@ from django.db.models import Prefetch
 
 from .. import search
 from ..models import (
-    RECORD_NAMED_BY,
     Agency,
     Authority,
     Citation,
@@ -18,6 +17,7 @@ from ..models import (
     Source,
     Vendor,
 )
+from .records import with_named_records
 from .timeline import same_words
 
 
@@ -45,7 +45,7 @@ def search_records(query: str, limit: int = 20) -> dict[str, list]:
     """Every kind of public record matching the query (agencies/search.py), by kind."""
     if not search.words(query):
         return {}
-    citations = Citation.objects.public().select_related("source", "speaker", *RECORD_NAMED_BY)
+    citations = with_named_records(Citation.objects.public())
     with search.joins_as_written():
         found = list(search.ranked(citations, query, "quote")[:limit])
     quoted = [citation for citation in found if citation.quote]
