@@ -136,7 +136,7 @@ def agency_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         records.agency_detail_queryset(drafts=previewing(request)), slug=slug
     )
     kind = filters.TIMELINE.form(request.GET).valid_values().get("kind", "")
-    statements = list(records.statements_of(agency))
+    statements = records.statements_of(agency)
     events = timeline_pages.agency_timeline(agency, kind)
     timeline_page = paginate(request, events, TIMELINE_PAGE)
     timeline.attach_citations(timeline_page.object_list)

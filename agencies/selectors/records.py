@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import router
 from django.db.models import (
     F,
     Prefetch,
@@ -32,6 +33,7 @@ from ..models import (
     named_columns,
     own_columns,
 )
+from ..search import joins_as_written
 from ..summaries import StoredOrder
 
 
@@ -268,6 +270,10 @@ def by_or_about(agency: Agency) -> Q:
     return Q(agency=agency) | Q(about_agency=agency) | Q(about_use__agency=agency)
 
 
-def statements_of(agency: Agency) -> QuerySet[Statement]:
-    """The public statements made on the agency's behalf or about it, oldest said first."""
-    return statements_shown().filter(by_or_about(agency)).order_by("said_on", "pk")
+def statements_of(agency: Agency) -> list[Statement]:
+    """The public statements made on the agency's behalf or about it, oldest said first.
+
+    Joined as written on PostgreSQL: its planner took 3 ms to order the eight joined records,
+    for 0.5 ms of reading them, and 0.7 ms to plan the order as written."""
+    with joins_as_written(router.db_for_read(Statement)):
+        return list(statements_shown().filter(by_or_about(agency)).order_by("said_on", "pk"))
