@@ -71,8 +71,12 @@ def test_an_editor_enrols_an_authenticator_and_signs_in_with_it(
     # A new session: the password alone is refused, the password with the app's code signs in.
     later = new_page(viewport={"width": 1280, "height": 900})
     later.goto(f"{live_server.url}/admin/login/")
+    # Typed only once each field has the focus: on a loaded machine keys typed before the
+    # autofocus landed were lost, and the password alone was refused as a wrong password.
+    expect(later.get_by_label("Username")).to_be_focused()
     later.keyboard.type(USERNAME)
     later.keyboard.press("Tab")
+    expect(later.get_by_label("Password")).to_be_focused()
     later.keyboard.type(PASSWORD)
     later.keyboard.press("Enter")
     expect(later.locator(".errornote")).to_contain_text("type the code it shows now")
