@@ -41,10 +41,14 @@ def no_page_cache():
         yield
 
 
+DEFERRED_READS: list[str] = []
+
+
 @pytest.fixture(autouse=True, scope="session")
-def no_deferred_column_reads():
+def deferred_column_reads_refused():
     """A column a query left out (`only()`, `defer()`) and the code then reads is fetched one
-    row at a time, a query per record shown: every test fails on it instead."""
+    row at a time, a query per record shown: the read raises, and is noted, since a template's
+    `{% if %}` takes an exception for false (no_deferred_column_read fails the test on it)."""
     from django.db.models.query_utils import DeferredAttribute
 
     read = DeferredAttribute.__get__
@@ -56,15 +60,24 @@ def no_deferred_column_reads():
             and instance.pk is not None
             and self._check_parent_chain(instance) is None
         ):
+            DEFERRED_READS.append(f"{type(instance).__name__}.{self.field.attname}")
             raise AssertionError(
-                f"{type(instance).__name__}.{self.field.attname} was left out of its query "
-                "and read afterwards, one query per record"
+                f"{DEFERRED_READS[-1]} was left out of its query and read afterwards, one "
+                "query per record"
             )
         return read(self, instance, cls)
 
     DeferredAttribute.__get__ = read_or_fail
     yield
     DeferredAttribute.__get__ = read
+
+
+@pytest.fixture(autouse=True)
+def no_deferred_column_read(deferred_column_reads_refused):
+    DEFERRED_READS.clear()
+    yield
+    read, DEFERRED_READS[:] = list(DEFERRED_READS), []
+    assert not read, f"columns left out of their query and read afterwards: {read}"
 
 
 @pytest.fixture

@@ -262,3 +262,41 @@ def test_an_editor_records_a_confirmation_in_admin_and_the_denial_is_flagged(adm
     response = admin_client.post(url, bad)
     assert response.status_code == 200
     assert "Say who made the statement" in response.content.decode()
+
+
+def test_a_statement_about_a_use_or_an_agency_names_it_everywhere_it_is_shown(client):
+    """Statements are read with only what names the records they are about (records.
+    STATEMENT_NAMES): every page, download and API answer that shows one about an agency's use
+    or about another agency names it, with no column read afterwards (tests/conftest.py)."""
+    agency = f.make_agency(name="Example Police Service", slug="example-police")
+    product = f.make_product(name="FaceFinder")
+    use = f.make_use(agency=agency, product=product)
+    about_use = f.make_statement(
+        agency=agency,
+        speaker=f.make_person(name="Pat Spokes"),
+        about_use=use,
+        summary="Said of its use of FaceFinder.",
+    )
+    about_agency = f.make_statement(
+        vendor=product.vendor,
+        about_agency=agency,
+        about_action=f.make_action(title="An inquiry into FaceFinder"),
+        summary="Said of the police service.",
+    )
+
+    detail = client.get(about_use.get_absolute_url()).content.decode()
+    assert "FaceFinder" in detail and "Example Police Service" in detail
+    vendor_said = client.get(about_agency.get_absolute_url()).content.decode()
+    assert "Example Police Service" in vendor_said and "An inquiry into FaceFinder" in vendor_said
+    agency_page = client.get(agency.get_absolute_url()).content.decode()
+    assert "Said of its use of FaceFinder." in agency_page
+    assert "Said of the police service." in agency_page
+    listed = client.get(reverse("agencies:statement_list")).content.decode()
+    assert "Pat Spokes" in listed and "An inquiry into FaceFinder" in listed
+
+    body = b"".join(client.get("/statements/export.csv").streaming_content).decode()
+    rows = list(csv.DictReader(io.StringIO(body)))
+    api = {item["id"]: item for item in client.get("/api/v1/statements").json()["items"]}
+    for said in (rows, api.values()):
+        assert {row["about_agency"] for row in said} == {"example-police"}
+    assert api[about_agency.pk]["about_action"] == about_agency.about_action.slug

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 
 from agencies.choices import AgencyStatus
@@ -21,6 +22,7 @@ from agencies.models import (
 from agencies.selectors import charts, timeline
 
 from . import factories as f
+from .conftest import DEFERRED_READS
 
 pytestmark = pytest.mark.django_db
 
@@ -599,8 +601,13 @@ def test_the_timeline_offers_only_kinds_it_has(client, seeded):
 @pytest.mark.django_db
 def test_a_column_left_out_of_a_query_and_read_fails_the_test(seeded):
     """tests/conftest.py: a column read after `only()` left it out would cost a query per
-    record shown; the suite fails on it rather than count it."""
+    record shown; the suite fails on it rather than count it, in a template's `{% if %}` too,
+    which takes the exception for false."""
     agency = Agency.objects.only("name").first()
     assert agency.name
     with pytest.raises(AssertionError, match=r"Agency\.slug was left out of its query"):
         agency.get_absolute_url()
+    shown = Template("{% if agency.kind == 'police' %}police{% else %}other{% endif %}")
+    assert shown.render(Context({"agency": agency})) == "other"
+    assert DEFERRED_READS == ["Agency.slug", "Agency.kind"]  # each would fail the test
+    DEFERRED_READS.clear()
