@@ -490,7 +490,7 @@ class Agency(Publishable):
             ),
         ]
 
-    # What __str__ and get_absolute_url read (named_columns).
+    # What __str__ and get_absolute_url read (naming).
     named_by = ("name", "slug")
 
     def __str__(self) -> str:
@@ -530,7 +530,7 @@ class Vendor(Publishable):
             ),
         ]
 
-    # What __str__ and get_absolute_url read (named_columns).
+    # What __str__ and get_absolute_url read (naming).
     named_by = ("name", "slug")
 
     def __str__(self) -> str:
@@ -565,7 +565,7 @@ class Product(Publishable):
             ),
         ]
 
-    # What __str__ and get_absolute_url read (named_columns).
+    # What __str__ and get_absolute_url read (naming).
     named_by = ("name", "vendor__slug")
 
     def __str__(self) -> str:
@@ -664,7 +664,7 @@ class Use(Publishable):
             *precisions_valid("use", "started_on", "ended_on", "disclosed_on"),
         ]
 
-    # What __str__ and get_absolute_url read (named_columns).
+    # What __str__ and get_absolute_url read (naming).
     named_by = ("agency__name", "agency__slug", "product__name")
 
     def __str__(self) -> str:
@@ -747,7 +747,7 @@ class Incident(Publishable):
             *precisions_valid("incident", "occurred_on", "disclosed_on"),
         ]
 
-    # What __str__ and get_absolute_url read (named_columns).
+    # What __str__ and get_absolute_url read (naming).
     named_by = ("title", "slug")
 
     def __str__(self) -> str:
@@ -802,7 +802,7 @@ class Authority(Publishable):
             ),
         ]
 
-    # What __str__ and get_absolute_url read (named_columns).
+    # What __str__ and get_absolute_url read (naming).
     named_by = ("name", "slug")
 
     def __str__(self) -> str:
@@ -885,7 +885,7 @@ class RegulatoryAction(Publishable):
             *precisions_valid("action", "opened_on", "closed_on"),
         ]
 
-    # What __str__ and get_absolute_url read (named_columns).
+    # What __str__ and get_absolute_url read (naming).
     named_by = ("title", "slug")
 
     def __str__(self) -> str:
@@ -965,7 +965,7 @@ class Person(Publishable):
             ),
         ]
 
-    # What __str__ and get_absolute_url read (named_columns).
+    # What __str__ and get_absolute_url read (naming).
     named_by = ("name", "role", "organisation")
 
     def __str__(self) -> str:
@@ -1123,7 +1123,7 @@ class Statement(Publishable):
             *precisions_valid("statement", "said_on"),
         ]
 
-    # What __str__ and get_absolute_url read (named_columns).
+    # What __str__ and get_absolute_url read (naming).
     named_by = (
         "said_on",
         "said_on_precision",
@@ -1280,7 +1280,7 @@ class ActionStep(Publishable):
             *precisions_valid("step", "occurred_on", "deadline_on"),
         ]
 
-    # What __str__ and get_absolute_url read (named_columns).
+    # What __str__ and get_absolute_url read (naming).
     named_by = ("kind", "occurred_on", "occurred_on_precision", "action__title", "action__slug")
 
     def __str__(self) -> str:
@@ -1353,7 +1353,7 @@ class Source(Publishable):
             ),
         ]
 
-    # What __str__ and get_absolute_url read (named_columns).
+    # What __str__ and get_absolute_url read (naming).
     named_by = ("publisher", "title", "title_supplied", "slug")
 
     def __str__(self) -> str:
@@ -1388,38 +1388,22 @@ CITED_FIELDS = (
 )
 
 
-def own_columns(model: type[models.Model]) -> list[str]:
-    """Every column of the model itself, for `only()` beside a related record's named_by."""
-    return [field.name for field in model._meta.concrete_fields]
-
-
-def named_columns(model: type[models.Model], *relations: str) -> list[str]:
-    """The `only()` paths of what names and links each related record (its `named_by`): a page
-    that names a record reads a few of its columns, not all of them. The relations, and those
-    their `named_by` follows, are to be select_related."""
-    columns = []
+def naming(records: models.QuerySet, *relations: str, also: tuple[str, ...] = ()):
+    """The records with each related record read as far as naming and linking it (its
+    `named_by`, joined with what that follows): a page that names a record reads a few of its
+    columns, not all of them. `also` names other columns of related records the reader shows."""
+    joined, columns = [], []
     for relation in relations:
-        related = model
+        related = records.model
         for name in relation.split("__"):
             related = related._meta.get_field(name).related_model
         columns += [f"{relation}__{column}" for column in related.named_by]
-    return columns
+        followed = {column.rpartition("__")[0] for column in related.named_by} - {""}
+        joined += [f"{relation}__{path}" for path in sorted(followed)] or [relation]
+    own = [field.name for field in records.model._meta.concrete_fields]
+    return records.select_related(*joined).only(*own, *columns, *also)
 
 
-# What naming a citation's record reads (str(citation.record)), for select_related: the record,
-# a use's agency and product, a product's vendor, a statement's speaker and organisation, a
-# step's action.
-RECORD_NAMED_BY = (
-    *CITED_FIELDS,
-    "use__agency",
-    "use__product",
-    "product__vendor",
-    "statement__speaker",
-    "statement__agency",
-    "statement__vendor",
-    "statement__authority",
-    "step__action",
-)
 # The citation field that points at each kind of record, by model name.
 CITATION_FIELD_OF = {
     "agency": "agency",

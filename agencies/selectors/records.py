@@ -17,7 +17,6 @@ from django.utils import timezone
 from ..lifecycle import deadline_passed, in_order
 from ..models import (
     CITED_FIELDS,
-    RECORD_NAMED_BY,
     ActionAuthority,
     ActionStep,
     Agency,
@@ -30,8 +29,7 @@ from ..models import (
     StatusChange,
     Use,
     Vendor,
-    named_columns,
-    own_columns,
+    naming,
 )
 from ..search import joins_as_written
 from ..summaries import StoredOrder
@@ -60,13 +58,9 @@ def cited() -> Prefetch:
 
 def with_named_records(citations: QuerySet[Citation], *columns: str) -> QuerySet[Citation]:
     """Citations with their source and speaker and the record each supports, read as far as
-    naming and linking them (named_columns), and any other `columns` the reader shows: all
-    the columns of every kind of record they may support were most of search's SQL to compile."""
-    return citations.select_related("source", "speaker", *RECORD_NAMED_BY).only(
-        *own_columns(Citation),
-        *named_columns(Citation, "source", "speaker", *CITED_FIELDS),
-        *columns,
-    )
+    naming and linking them (`naming`), and any other `columns` the reader shows: all the
+    columns of every kind of record they may support were most of search's SQL to compile."""
+    return naming(citations, "source", "speaker", *CITED_FIELDS, also=columns)
 
 
 def public(lookup: str, model) -> Prefetch:
@@ -192,33 +186,17 @@ def action_page_queryset(*, drafts: bool = False) -> QuerySet[RegulatoryAction]:
     )
 
 
-STATEMENT_RELATIONS = (
+# The records a statement names. All the columns of all eight were two fifths of an agency
+# page's SQL to compile, for nothing shown: what names them is read (`naming`), and what a
+# statement's page says of the use it is about.
+STATEMENT_NAMES = (
     "speaker",
     "agency",
     "vendor",
     "authority",
     "about_agency",
-    "about_use__agency",
-    "about_use__product",
+    "about_use",
     "about_action",
-)
-
-
-# Of the records a statement names, what names and links them, and what a statement's page
-# says of the use it is about: every column of all eight was two fifths of an agency page's
-# SQL to compile, for nothing shown.
-STATEMENT_NAMES = (
-    *named_columns(
-        Statement,
-        "speaker",
-        "agency",
-        "vendor",
-        "authority",
-        "about_agency",
-        "about_use",
-        "about_action",
-    ),
-    "about_use__status",
 )
 
 
@@ -226,9 +204,7 @@ def statements_shown(*, drafts: bool = False) -> QuerySet[Statement]:
     """Statements as a page shows them: who said it and what about, its citations, and the
     contradictions derived for it (each side public)."""
     return (
-        shown(Statement, drafts)
-        .select_related(*STATEMENT_RELATIONS)
-        .only(*own_columns(Statement), *STATEMENT_NAMES)
+        naming(shown(Statement, drafts), *STATEMENT_NAMES, also=("about_use__status",))
         .with_contradictions()
         .prefetch_related(cited())
     )
