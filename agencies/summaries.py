@@ -13,6 +13,7 @@ import functools
 import hashlib
 import json
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,11 +28,20 @@ GENERATION = "generation"  # the row whose value is the current generation
 # A figure that is not JSON data (records, for a page to show) is kept in the shared cache,
 # under the generation it was computed at; older generations' entries expire unread.
 CACHED_FOR = 24 * 60 * 60
+# Each worker also keeps the figures it read last, so a page it renders again before the next
+# write does not unpickle them again from the shared cache: the dashboard's latest events, or an
+# agency's stored timeline of 5,000 events, took longer to unpickle than to query.
+KEPT_IN_WORKER = 64
+_kept: OrderedDict[str, Any] = OrderedDict()
 
 
-def summaries(**computations: Callable[[], Any]) -> dict[str, Any]:
-    """Each named figure: stored if current, else computed (as JSON data) and stored."""
-    if not computations:
+def summaries(
+    records: dict[str, Callable[[], Any]] | None = None, **computations: Callable[[], Any]
+) -> dict[str, Any]:
+    """Each named figure: stored if current, else computed (as JSON data) and stored. `records`
+    names figures that are not JSON data, kept as records_summary keeps them: read under the
+    same generation, without reading it again."""
+    if not computations and not records:
         return {}
     rows = {row.key: row for row in Summary.objects.filter(key__in=[GENERATION, *computations])}
     if GENERATION not in rows:
@@ -53,6 +63,8 @@ def summaries(**computations: Callable[[], Any]) -> dict[str, Any]:
             unique_fields=["key"],
             update_fields=["value", "generation", "computed_at"],
         )
+    for key, compute in (records or {}).items():
+        found[key] = kept(key, compute, generation)
     return found
 
 
@@ -88,9 +100,24 @@ def records_summary(key: str, compute: Callable[[], Any]) -> Any:
         # the figure with, and a read is no place to write one (it would pin the request to the
         # primary).
         return compute()
-    return cache.get_or_set(
-        f"summaries:{key}:{generation}", compute, CACHED_FOR, version=code_version()
-    )
+    return kept(key, compute, generation)
+
+
+def kept(key: str, compute: Callable[[], Any], generation: str) -> Any:
+    """The figure of `generation`, from this worker's memory, else the shared cache, else
+    computed and put in both. It is shared by every request until the next write: read it,
+    never change it."""
+    name = f"summaries:{key}:{generation}"
+    in_worker = f"{name}:{code_version()}"
+    try:
+        _kept.move_to_end(in_worker)
+        return _kept[in_worker]
+    except KeyError:
+        pass
+    _kept[in_worker] = value = cache.get_or_set(name, compute, CACHED_FOR, version=code_version())
+    if len(_kept) > KEPT_IN_WORKER:
+        _kept.popitem(last=False)
+    return value
 
 
 def stored_count(queryset) -> int:

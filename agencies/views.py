@@ -54,7 +54,6 @@ from .responses import (
 from .selectors import charts, facets, lists, records, timeline, timeline_pages
 from .selectors import dashboard as figures
 from .selectors import search as searching
-from .summaries import records_summary
 
 
 @public_page
@@ -66,8 +65,6 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         counts
         | {
             "total": sum(count for _, _, count in counts["statuses"]),
-            "latest_events": records_summary("latest-events", timeline.latest_events),
-            "open_actions": records_summary("open-actions", figures.open_actions),
             "bars": charts.chart_bars(counts["events"].buckets),
         },
     )

@@ -13,7 +13,7 @@ from agencies.models import Agency, Summary, Vendor
 from agencies.selectors import facets as facet_selectors
 from agencies.selectors import lists
 from agencies.services import publishing
-from agencies.summaries import summaries
+from agencies.summaries import records_summary, summaries
 
 from . import factories as f
 from .test_views import count_queries
@@ -144,6 +144,28 @@ def test_what_one_release_kept_is_not_read_by_the_next(client, seeded, monkeypat
     # figures (JSON data, not pickled objects) are not.
     assert count_queries(client, "/") == kept + 12 + 1
     assert count_queries(client, "/") == kept
+
+
+def test_a_worker_reads_a_kept_figure_from_the_shared_cache_once_a_write(seeded, monkeypatch):
+    from django.core.cache import cache
+
+    reads = []
+    get_or_set = cache.get_or_set
+    monkeypatch.setattr(
+        cache, "get_or_set", lambda *a, **k: reads.append(a[0]) or get_or_set(*a, **k)
+    )
+    assert records_summary("figure", lambda: ["first"]) == ["first"]
+    assert records_summary("figure", lambda: ["not needed"]) == ["first"]
+    assert len(reads) == 1  # the second read is the worker's own
+    Agency.objects.filter(slug="toronto-police-service").get().save()
+    assert records_summary("figure", lambda: ["after the write"]) == ["after the write"]
+    assert len(reads) == 2
+    # The worker keeps the latest few; one it let go is read from the shared cache again.
+    for n in range(summaries_module.KEPT_IN_WORKER):
+        records_summary(f"other-{n}", lambda: [])
+    reads.clear()
+    assert records_summary("figure", lambda: ["not needed"]) == ["after the write"]
+    assert len(reads) == 1
 
 
 def test_a_vendors_customers_are_sorted_once_then_follow_every_write(client):

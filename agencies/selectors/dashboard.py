@@ -33,15 +33,18 @@ from ..places import place_name
 from ..summaries import summaries
 from .lists import customer_count
 from .records import newest
+from .timeline import latest_events
 
 
 def dashboard_figures() -> dict:
-    """The dashboard's site-wide counts, read from the summary table (one query once stored)."""
+    """The dashboard's site-wide counts, read from the summary table, and its latest events and
+    open actions, from the cache (one query once stored)."""
     figures = summaries(
         statuses=status_counts,
         places=place_counts,
         vendors=vendors_by_customers,
         events=lambda: asdict(events_over_time()),
+        records={"latest_events": latest_events, "open_actions": open_actions},
     )
     figures["events"] = EventCounts(**figures["events"])
     return figures

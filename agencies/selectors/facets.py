@@ -22,7 +22,7 @@ from ..models import (
     Use,
 )
 from ..places import COUNTRIES, SUBDIVISIONS
-from ..summaries import records_summary, summaries
+from ..summaries import summaries
 from .lists import NOT_FILTERS, STATUS_ORDER, agency_filter_q
 
 
@@ -67,20 +67,18 @@ def agency_facets(filters: dict[str, str], vendor_names: dict[str, str]) -> list
     }
     applied = {name: value for name, value in filters.items() if value and name not in NOT_FILTERS}
     unfiltered = [name for name, _ in FACETS if not set(applied) - {name}]
-    sitewide = summaries(
-        **{f"facet:{name}": partial(facet_counts, name, {}) for name in unfiltered}
-    )
     # A filtered view's counts are the same for every visitor too, until the next write: kept
     # per generation, so its other pages and sorts, and its next visitors, count nothing.
     narrowed = [name for name, _ in FACETS if name not in unfiltered]
-    counted = (
-        records_summary(
-            f"facets:{hashlib.sha256(urlencode(sorted(applied.items())).encode()).hexdigest()}",
-            lambda: {name: facet_counts(name, filters) for name in narrowed},
-        )
+    choices = hashlib.sha256(urlencode(sorted(applied.items())).encode()).hexdigest()
+    filtered_key = f"facets:{choices}"
+    sitewide = summaries(
+        **{f"facet:{name}": partial(facet_counts, name, {}) for name in unfiltered},
+        records={filtered_key: lambda: {name: facet_counts(name, filters) for name in narrowed}}
         if narrowed
-        else {}
+        else None,
     )
+    counted = sitewide.get(filtered_key, {})
     facets = []
     for name, label in FACETS:
         counts = sitewide[f"facet:{name}"] if name in unfiltered else counted[name]
