@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -53,4 +54,55 @@ def facet_options(facet) -> str:
             )
             for option in facet.options
         ),
+    )
+
+
+@register.filter
+def place_rows(places: list[dict], agency_list_url: str) -> str:
+    """The dashboard's table rows of places, each linking to its agencies: rendered in one call,
+    where a template loop over seventy places was a quarter of the dashboard's time."""
+
+    def subdivision(place: dict) -> str:
+        if not place["subdivision"]:
+            return mark_safe('<span class="muted">no province or state</span>')
+        return format_html(
+            '<a href="{}?subdivision={}">{}</a>',
+            agency_list_url,
+            place["subdivision"],
+            place["subdivision_name"],
+        )
+
+    return format_html_join(
+        "\n",
+        '<tr><td><a href="{}?country={}">{}</a></td><td>{}</td><td class="num">{}</td></tr>',
+        (
+            (
+                agency_list_url,
+                place["country"],
+                place["country_name"],
+                subdivision(place),
+                intcomma(place["count"]),
+            )
+            for place in places
+        ),
+    )
+
+
+@register.simple_tag
+def status_badge(status: str, label: str, reported=None) -> str:
+    """A status as every page shows it: a coloured dot, its label and, if given, when it was
+    last reported. A tag, not an included template: a list or a vendor's customers show fifty,
+    and each include cost as much as the rest of its row."""
+    return format_html(
+        '<span class="status status-{}"><span class="status-dot" aria-hidden="true"></span>'
+        "{}</span>{}",
+        status,
+        label,
+        format_html(
+            '<span class="reported">, last reported <time datetime="{}">{}</time></span>',
+            reported.isoformat(),
+            reported,
+        )
+        if reported
+        else "",
     )
