@@ -46,14 +46,25 @@ def shown(model, drafts: bool):
 IN_SOURCE_ORDER = (Coalesce("source__published_on", "source__published_on"), "pk")
 
 
+# What a citation shows of its source besides its name (includes/_citations.html, the API).
+SOURCE_SHOWN = (
+    "source__published_on",
+    "source__published_on_precision",
+    "source__published_on_inferred",
+    "source__url",
+)
+
+
+def as_cited(citations: QuerySet[Citation]) -> QuerySet[Citation]:
+    """Citations in their sources' order, with their source and speaker read as far as a
+    citation shows them: a record page shows dozens, and all their sources' and speakers'
+    columns were a third of the page's SQL to compile."""
+    return naming(citations, "source", "speaker", also=SOURCE_SHOWN).order_by(*IN_SOURCE_ORDER)
+
+
 def cited() -> Prefetch:
     """Prefetch a public record's public citations with their sources and speakers."""
-    return Prefetch(
-        "citations",
-        queryset=Citation.objects.public()
-        .select_related("source", "speaker")
-        .order_by(*IN_SOURCE_ORDER),
-    )
+    return Prefetch("citations", queryset=as_cited(Citation.objects.public()))
 
 
 def with_named_records(citations: QuerySet[Citation], *columns: str) -> QuerySet[Citation]:

@@ -36,7 +36,7 @@ from ..models import (
     Statement,
     Use,
 )
-from .records import IN_SOURCE_ORDER
+from .records import as_cited
 
 
 class Source(enum.IntEnum):
@@ -260,12 +260,7 @@ def sort_timeline(events, kind: str | None = None) -> list[TimelineEvent]:
 
 def spoken_citations(condition: Q) -> list[Citation]:
     """Public citations with a speaker, of records already known to be public."""
-    return list(
-        Citation.objects.public()
-        .filter(condition, speaker__isnull=False)
-        .select_related("source", "speaker")
-        .order_by(*IN_SOURCE_ORDER)
-    )
+    return list(as_cited(Citation.objects.public().filter(condition, speaker__isnull=False)))
 
 
 def quoted_elsewhere(citations: Iterable[Citation], statements: Iterable[Statement]):
@@ -297,12 +292,7 @@ def attach_citations(events: Iterable[TimelineEvent]) -> None:
     for field_name, pks in wanted.items():
         condition |= Q(**{f"{field_name}__in": pks})
     found = defaultdict(list)
-    for citation in (
-        Citation.objects.public()
-        .filter(condition)
-        .select_related("source", "speaker")
-        .order_by(*IN_SOURCE_ORDER)
-    ):
+    for citation in as_cited(Citation.objects.public().filter(condition)):
         for field_name, pks in wanted.items():
             pk = getattr(citation, f"{field_name}_id")
             if pk in pks:
