@@ -61,7 +61,7 @@ class Export:
 
 def agency_records(values: dict[str, str]):
     sort = values.pop("sort", AgencySort.NAME)
-    return lists.filter_agencies(values, sort)
+    return lists.agency_records(values, sort)
 
 
 EXPORTS = {

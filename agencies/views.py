@@ -92,7 +92,7 @@ def agency_list(request: HtmxHttpRequest) -> HttpResponse:
         ):
             form.ignore(name)
             del values[name]
-    page = paginate(request, lists.filter_agencies(values, sort))
+    page = paginate(request, lists.agency_rows(values, sort))
     agency_facets = facets.agency_facets(values, vendor_names)
     response = render_page(
         request,

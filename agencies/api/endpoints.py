@@ -117,7 +117,7 @@ agencies = Router(tags=["agencies"])
 def list_agencies(request, filters: Query[AgenciesFilters]):
     values = values_of(filters)
     sort = values.pop("sort", AgencySort.NAME)
-    return lists.filter_agencies(values, sort)
+    return lists.agency_records(values, sort)
 
 
 @agencies.get("/{slug}", response=found(schemas.AgencyDetail))

@@ -135,13 +135,37 @@ def agency_filter_q(filters: dict[str, str], *, skip: str | None = None) -> Q:
 def filter_agencies(filters: dict[str, str], sort: str = AgencySort.NAME) -> QuerySet[Agency]:
     agencies = (
         Agency.objects.public()
-        .with_public_parent()
         .filter(agency_filter_q(filters))
         .order_by(*AGENCY_ORDERS.get(sort, AGENCY_ORDERS[AgencySort.NAME]))
     )
     if filters.get("as_of"):
         agencies = agencies.with_status_as_of(start_of(filters["as_of"]) + datetime.timedelta(1))
     return agencies
+
+
+# What a row of the agency list shows (agency_list.html): not the summary, a page of text.
+AGENCY_ROW = (
+    "name",
+    "slug",
+    "kind",
+    "country",
+    "subdivision",
+    "locality",
+    "status",
+    "status_summary",
+    "status_reported_on",
+    "status_reported_on_precision",
+)
+
+
+def agency_rows(filters: dict[str, str], sort: str = AgencySort.NAME) -> QuerySet[Agency]:
+    """The agencies as the list's page shows them."""
+    return filter_agencies(filters, sort).only(*AGENCY_ROW)
+
+
+def agency_records(filters: dict[str, str], sort: str = AgencySort.NAME) -> QuerySet[Agency]:
+    """The agencies as the CSV and the API give them (columns.AGENCY): with their parent."""
+    return filter_agencies(filters, sort).with_public_parent()
 
 
 def vendor_list(filters: dict[str, str] | None = None) -> QuerySet[Vendor]:
