@@ -97,3 +97,50 @@ def status_badge(status: str, label: str, reported=None) -> str:
         f'<span class="status status-{escape(status)}"><span class="status-dot" aria-hidden="true">'
         f"</span>{escape(label)}</span>{when}"
     )
+
+
+@register.simple_tag(name="citations")
+def citation_list(citations) -> str:
+    """A fact's citations as every page shows them: each quote, its speaker, the claim it
+    supports and its source (a link to the source's page, its date, the original), folded under
+    how many sources there are. Written in Python, not an included template: a timeline of fifty
+    events shows forty lists, and including them was a third of a record page's time."""
+    citations = list(citations)
+    if not citations:
+        return mark_safe('<p class="uncited">No source recorded.</p>')
+    items = "\n".join(map(citation_item, citations))
+    return mark_safe(
+        f'<details class="citations">\n<summary>{escape(sources_summary(citations))}</summary>\n'
+        f"<ul>\n{items}\n</ul>\n</details>"
+    )
+
+
+def citation_item(citation) -> str:
+    lines = []
+    if citation.quote:
+        lines.append(f"<blockquote>“{escape(citation.quote)}”</blockquote>")
+    if speaker := citation.speaker:
+        lines.append(
+            f'<p class="speaker">— {escape(speaker.name)}, {escape(speaker.role)}, '
+            f"{escape(speaker.organisation)}</p>"
+        )
+    if citation.claim:
+        lead = "Supports: " if citation.quote else "No quote recorded; the source supports: "
+        lines.append(f'<p class="claim">{lead}{escape(citation.claim)}</p>')
+    source = citation.source
+    published = source.published
+    date = (
+        f", {escape(str(published))}{' (date inferred)' if source.published_on_inferred else ''}"
+        if published
+        else ""
+    )
+    original = (
+        f' · <a href="{escape(source.url)}" rel="noopener external">original</a>'
+        if source.url
+        else " · no link recorded"
+    )
+    lines.append(
+        f'<p class="cite"><a href="{escape(source.get_absolute_url())}">'
+        f"{escape(source.publisher)}, {escape(source.cited_title)}</a>{date}{original}</p>"
+    )
+    return "<li>\n" + "\n".join(lines) + "\n</li>"
