@@ -112,9 +112,11 @@ def agency_detail_queryset(*, drafts: bool = False) -> QuerySet[Agency]:
 
 
 def vendors_of(agency: Agency) -> QuerySet[Vendor]:
-    """The vendors of the agency's public uses (a public use's product and vendor are public)."""
+    """The vendors of the agency's public uses (a public use's product and vendor are public),
+    read as far as the page names them."""
     return (
         Vendor.objects.filter(products__uses__in=Use.objects.public().filter(agency=agency))
+        .only(*Vendor.named_by)
         .distinct()
         .order_by("name")
     )
@@ -137,14 +139,16 @@ def status_over_time(agency: Agency) -> list[StatusStep]:
 
 
 def authorities_acting_on(agency: Agency) -> QuerySet[Authority]:
-    """The public authorities of the agency's public actions, once each: one query,
-    where prefetching every action's authorities built hundreds of rows to name a few."""
+    """The public authorities of the agency's public actions, once each and read as far as the
+    page names them: one query, where prefetching every action's authorities built hundreds of
+    rows to name a few."""
     return (
         Authority.objects.public()
         .filter(
             Q(participations__action__agencies=agency)
             & RegulatoryAction.public_condition("participations__action__")
         )
+        .only(*Authority.named_by)
         .distinct()
         .order_by("name")
     )

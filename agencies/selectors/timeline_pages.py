@@ -223,17 +223,36 @@ def load(entries: list[tuple], quotes: list[TimelineEvent]) -> list[TimelineEven
     ]
 
 
+# What an event tells of its record (timeline.use_events, incident_event, action_events): its
+# title, dates and link, and for feeds when it was published and revised. Not a record's
+# summary, a page of text, nor the other columns of a use's agency and product.
+REVISED = ("published_at", "updated_at")
+USE_TOLD = (
+    *("status", "started_on", "disclosed_on", "ended_on", "agency", "product", *REVISED),
+    *("started_on_precision", "disclosed_on_precision", "ended_on_precision"),
+    *("agency__name", "agency__short_name", "product__name"),
+)
+INCIDENT_TOLD = (
+    *("title", "slug", "kind", "occurred_on", "occurred_on_precision", *REVISED),
+    *("disclosed_on", "disclosed_on_precision"),
+)
+ACTION_TOLD = (
+    *("title", "slug", "kind", "outcome", "opened_on", "opened_on_precision", *REVISED),
+    *("closed_on", "closed_on_precision"),
+)
+
+
 def use_events(pks) -> Iterable[TimelineEvent]:
-    for use in Use.objects.filter(pk__in=pks).select_related("agency", "product"):
+    for use in Use.objects.filter(pk__in=pks).select_related("agency", "product").only(*USE_TOLD):
         yield from timeline.use_events(use)
 
 
 def incident_events(pks) -> Iterable[TimelineEvent]:
-    return map(timeline.incident_event, Incident.objects.filter(pk__in=pks))
+    return map(timeline.incident_event, Incident.objects.filter(pk__in=pks).only(*INCIDENT_TOLD))
 
 
 def opening_and_closing(pks) -> Iterable[TimelineEvent]:
-    for action in RegulatoryAction.objects.filter(pk__in=pks):
+    for action in RegulatoryAction.objects.filter(pk__in=pks).only(*ACTION_TOLD):
         yield from timeline.action_events(action)
 
 
