@@ -135,10 +135,13 @@ def stored_count(queryset) -> int:
 class StoredOrder:
     """A long list as Django's Paginator pages it: the ids in order, computed once per
     generation (records_summary), then each page's records fetched by id. A page of a vendor's
-    50,000 customers costs what a page of its 100 would, but for one sort after each write."""
+    50,000 customers costs what a page of its 100 would, but for one sort after each write.
 
-    def __init__(self, key: str, queryset, related: tuple[str, ...] = ()) -> None:
-        self.key, self.queryset, self.related = key, queryset, related
+    `rows` is what a page's records are read from (by default, every column of the model)."""
+
+    def __init__(self, key: str, queryset, rows=None) -> None:
+        self.key, self.queryset = key, queryset
+        self.rows = queryset.model.objects.all() if rows is None else rows
         self._ids: list[int] | None = None
 
     def ids(self) -> list[int]:
@@ -154,6 +157,6 @@ class StoredOrder:
     def __getitem__(self, page: slice) -> list:
         ids = self.ids()[page]
         # Public when the order was stored, and no write since: the generation would have moved.
-        found = self.queryset.model.objects.filter(pk__in=ids).select_related(*self.related)
+        found = self.rows.filter(pk__in=ids)
         by_id = {record.pk: record for record in found}
         return [by_id[pk] for pk in ids if pk in by_id]

@@ -163,10 +163,19 @@ def vendor_detail_queryset(*, drafts: bool = False) -> QuerySet[Vendor]:
     )
 
 
+# What a row of a vendor's customers shows (vendor_detail.html): the agency, the product, the
+# use's status and its dates.
+CUSTOMER_ROW = (
+    *("agency", "product", "status", "started_on", "started_on_precision"),
+    *("ended_on", "ended_on_precision", "agency__name", "agency__slug", "product__name"),
+)
+
+
 def customers_of(vendor: Vendor) -> StoredOrder:
     """The public uses of the vendor's products, by agency name: sorted once per write."""
     uses = Use.objects.public().filter(product__vendor=vendor).order_by("agency__name", "pk")
-    return StoredOrder(f"customers-{vendor.pk}", uses, related=("agency", "product"))
+    rows = Use.objects.select_related("agency", "product").only(*CUSTOMER_ROW)
+    return StoredOrder(f"customers-{vendor.pk}", uses, rows)
 
 
 def incident_page_queryset(*, drafts: bool = False) -> QuerySet[Incident]:
