@@ -41,6 +41,13 @@ def said(reports: list[Citation]) -> Said:
     return Said(reports, records, sources)
 
 
+def listed(model, *also: str):
+    """The public records of `model` read as far as a result names them, and `also`: sorting
+    every match of a common word by rank carried each row's summary, a page of text, through
+    the sort (the agencies matching "harbour police": 5 ms of the search on SQLite)."""
+    return model.objects.public().only(*model.named_by, *also)
+
+
 def search_records(query: str, limit: int = 20) -> dict[str, list]:
     """Every kind of public record matching the query (agencies/search.py), by kind."""
     if not search.words(query):
@@ -55,17 +62,15 @@ def search_records(query: str, limit: int = 20) -> dict[str, list]:
         to_attr="public_quotes",
     )
     return {
-        "agencies": list(search.ranked(Agency.objects.public(), query, "name")[:limit]),
-        "vendors": list(search.ranked(Vendor.objects.public(), query, "name")[:limit]),
-        "incidents": list(search.ranked(Incident.objects.public(), query, "title")[:limit]),
-        "actions": list(search.ranked(RegulatoryAction.objects.public(), query, "title")[:limit]),
-        "authorities": list(search.ranked(Authority.objects.public(), query, "name")[:limit]),
+        "agencies": list(search.ranked(listed(Agency, "status_summary"), query, "name")[:limit]),
+        "vendors": list(search.ranked(listed(Vendor), query, "name")[:limit]),
+        "incidents": list(search.ranked(listed(Incident), query, "title")[:limit]),
+        "actions": list(search.ranked(listed(RegulatoryAction), query, "title")[:limit]),
+        "authorities": list(search.ranked(listed(Authority, "kind"), query, "name")[:limit]),
         "people": list(
-            search.ranked(Person.objects.public(), query, "name").prefetch_related(quotes_of)[
-                :limit
-            ]
+            search.ranked(listed(Person), query, "name").prefetch_related(quotes_of)[:limit]
         ),
-        "sources": list(search.ranked(Source.objects.public(), query, "title")[:limit]),
+        "sources": list(search.ranked(listed(Source), query, "title")[:limit]),
         # One result for words several sources report; claims without a quote apart.
         "quotes": [said(reports) for reports in same_words(quoted)],
         "claims": [said([citation]) for citation in found if not citation.quote],
