@@ -97,17 +97,10 @@ def newest(field_name: str):
 def agency_detail_queryset(*, drafts: bool = False) -> QuerySet[Agency]:
     """An agency with what its page shows beside its timeline (timeline_pages), which is paged
     in the database: nothing here grows with the agency's uses, incidents or actions."""
-    return (
-        shown(Agency, drafts)
-        .with_public_parent()
-        .select_related("parent")
-        .prefetch_related(
-            cited(),
-            public("children", Agency),
-            Prefetch(
-                "status_changes", queryset=StatusChange.objects.order_by("-recorded_at", "-pk")
-            ),
-        )
+    return naming(shown(Agency, drafts).with_public_parent(), "parent").prefetch_related(
+        cited(),
+        Prefetch("children", queryset=Agency.objects.public().only(*Agency.named_by)),
+        Prefetch("status_changes", queryset=StatusChange.objects.order_by("-recorded_at", "-pk")),
     )
 
 
