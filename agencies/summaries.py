@@ -93,7 +93,7 @@ def code_version() -> str:
 def records_summary(key: str, compute: Callable[[], Any]) -> Any:
     """Like a stored figure, for records (the dashboard's latest events): computed once per
     generation and version of the code, kept in the cache every worker shares
-    (settings.CACHES)."""
+    (settings.CACHES) and in the memory of each worker that read it (kept)."""
     generation = Summary.objects.filter(key=GENERATION).values_list("value", flat=True).first()
     if generation is None:
         # Never written, or a replica that has not yet replayed the first write: nothing to tag
