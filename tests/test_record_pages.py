@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from .factories import make_incident, make_vendor
@@ -78,6 +80,34 @@ def test_a_citation_without_a_quote_or_a_link_says_so(client, seeded):
     page = client.get(action.get_absolute_url()).content.decode()
     assert "No quote recorded; the source supports: The date." in page
     assert "no link recorded" in page
+
+
+def test_a_citation_shows_its_words_speaker_claim_and_source_escaped(client, seeded):
+    from . import factories as f
+
+    action = f.make_action(sourced=False)
+    source = f.make_source(
+        publisher="Example <News>",
+        url="https://example.org/a?b=1&c=2",
+        published_on=datetime.date(2020, 2, 1),
+        published_on_precision="month",
+        published_on_inferred=True,
+        date_note="The month of the issue.",
+    )
+    speaker = f.make_person(name="Ann O'Neil", role="chief", organisation="X & Y Police")
+    f.make_citation(
+        action=action, source=source, speaker=speaker, quote="We <b>never</b> did.", claim="Use."
+    )
+    page = client.get(action.get_absolute_url()).content.decode()
+    assert "<blockquote>“We &lt;b&gt;never&lt;/b&gt; did.”</blockquote>" in page
+    assert '<p class="speaker">— Ann O&#x27;Neil, chief, X &amp; Y Police</p>' in page
+    assert '<p class="claim">Supports: Use.</p>' in page
+    assert (
+        f'<a href="{source.get_absolute_url()}">Example &lt;News&gt;, “{source.title}”</a>, '
+        'Feb 2020 (date inferred) · <a href="https://example.org/a?b=1&amp;c=2" '
+        'rel="noopener external">original</a>'
+    ) in page
+    assert "<summary>1 source</summary>" in page
 
 
 def test_the_same_words_reported_twice_are_one_statement_citing_both(client, seeded):
