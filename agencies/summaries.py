@@ -137,11 +137,10 @@ class StoredOrder:
     generation (records_summary), then each page's records fetched by id. A page of a vendor's
     50,000 customers costs what a page of its 100 would, but for one sort after each write.
 
-    `rows` is what a page's records are read from (by default, every column of the model)."""
+    `rows` is the queryset a page's records are read from: what a page shows of them."""
 
-    def __init__(self, key: str, queryset, rows=None) -> None:
-        self.key, self.queryset = key, queryset
-        self.rows = queryset.model.objects.all() if rows is None else rows
+    def __init__(self, key: str, queryset, rows) -> None:
+        self.key, self.queryset, self.rows = key, queryset, rows
         self._ids: list[int] | None = None
 
     def ids(self) -> list[int]:

@@ -72,16 +72,16 @@ def agency_facets(filters: dict[str, str], vendor_names: dict[str, str]) -> list
     narrowed = [name for name, _ in FACETS if name not in unfiltered]
     choices = hashlib.sha256(urlencode(sorted(applied.items())).encode()).hexdigest()
     filtered_key = f"facets:{choices}"
-    sitewide = summaries(
+    stored = summaries(
         **{f"facet:{name}": partial(facet_counts, name, {}) for name in unfiltered},
         records={filtered_key: lambda: {name: facet_counts(name, filters) for name in narrowed}}
         if narrowed
         else None,
     )
-    counted = sitewide.get(filtered_key, {})
+    counted = stored.get(filtered_key, {})
     facets = []
     for name, label in FACETS:
-        counts = sitewide[f"facet:{name}"] if name in unfiltered else counted[name]
+        counts = stored[f"facet:{name}"] if name in unfiltered else counted[name]
         options = [
             FacetOption(
                 value=value,

@@ -46,7 +46,7 @@ def shown(model, drafts: bool):
 IN_SOURCE_ORDER = (Coalesce("source__published_on", "source__published_on"), "pk")
 
 
-# What a citation shows of its source besides its name (includes/_citations.html, the API).
+# What a citation shows of its source besides its name (the citations tag, the API).
 SOURCE_SHOWN = (
     "source__published_on",
     "source__published_on_precision",
