@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from html import escape
 
 import pytest
 
@@ -142,3 +143,21 @@ def test_places_are_listed_by_name(client, seeded):
     labels = [option.label for option in facets["subdivision"].options]
     assert labels == sorted(labels)
     assert labels.index("Alabama") < labels.index("Alaska") < labels.index("Arizona")
+
+
+def test_an_agency_row_shows_its_name_kind_place_and_status_escaped(client, db):
+    from .factories import make_agency, make_use
+
+    agency = make_agency(name="Police <b>&</b> Co", locality="O'Hara")
+    make_use(agency=agency, status=choices.UseStatus.CONFIRMED)
+    agency.refresh_from_db()
+    assert agency.status_summary  # the use's status, explained
+    page = client.get("/agencies/").content.decode()
+    row = re.search(r"<tr>\s*<th scope=\"row\">.*?</tr>", page, re.S).group(0)
+    assert (
+        f'<a href="{agency.get_absolute_url()}">Police &lt;b&gt;&amp;&lt;/b&gt; Co</a>'
+        '<span class="muted"> Municipal police</span>'
+    ) in row
+    assert "<td>O&#x27;Hara, Ontario</td>" in row
+    assert '<span class="status status-confirmed">' in row
+    assert f'<span class="muted">{escape(agency.status_summary)}</span>' in row

@@ -82,18 +82,38 @@ def place_rows(places: list[dict], agency_list_url: str) -> str:
     )
 
 
+@register.filter
+def agency_rows(agencies) -> str:
+    """The agency list's table rows: each agency's name, kind, place and status, written in one
+    call, where a template loop over a page of 25 was a sixth of the list's time."""
+    return mark_safe(
+        "\n".join(
+            f'<tr>\n<th scope="row"><a href="{escape(agency.get_absolute_url())}">'
+            f'{escape(agency.name)}</a><span class="muted"> {escape(agency.get_kind_display())}'
+            f"</span></th>\n<td>{escape(agency.place)}</td>\n"
+            f"<td>{badge(agency.status, agency.get_status_display(), agency.status_reported)}<br>"
+            f'<span class="muted">{escape(agency.status_summary)}</span></td>\n</tr>'
+            for agency in agencies
+        )
+    )
+
+
 @register.simple_tag
 def status_badge(status: str, label: str, reported=None) -> str:
     """A status as every page shows it: a coloured dot, its label and, if given, when it was
     last reported. A tag, not an included template: a list or a vendor's customers show fifty,
     and each include cost as much as the rest of its row."""
+    return mark_safe(badge(status, label, reported))
+
+
+def badge(status: str, label: str, reported=None) -> str:
     when = (
         f'<span class="reported">, last reported <time datetime="{reported.isoformat()}">'
         f"{escape(str(reported))}</time></span>"
         if reported
         else ""
     )
-    return mark_safe(
+    return (
         f'<span class="status status-{escape(status)}"><span class="status-dot" aria-hidden="true">'
         f"</span>{escape(label)}</span>{when}"
     )
