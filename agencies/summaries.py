@@ -15,6 +15,7 @@ import json
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,35 @@ CACHED_FOR = 24 * 60 * 60
 # agency's stored timeline of 5,000 events, took longer to unpickle than to query.
 KEPT_IN_WORKER = 64
 _kept: OrderedDict[str, Any] = OrderedDict()
+# The generation the request being served read first (None outside a request): a page's figures
+# are all of one version of the record, and a page showing several reads it once.
+_read_in_request: ContextVar[dict[str, str] | None] = ContextVar("generation_read", default=None)
+
+
+class OneGenerationPerRequestMiddleware:
+    """Each request reads the generation once (read_generation), however many stored figures
+    its page shows."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _read_in_request.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _read_in_request.reset(token)
+
+
+def read_generation() -> str | None:
+    """The current generation: read once a request, and on every call outside one."""
+    read = _read_in_request.get()
+    if read and GENERATION in read:
+        return read[GENERATION]
+    generation = Summary.objects.filter(key=GENERATION).values_list("value", flat=True).first()
+    if read is not None and generation is not None:
+        read[GENERATION] = generation
+    return generation
 
 
 def summaries(
@@ -43,10 +73,16 @@ def summaries(
     same generation, without reading it again."""
     if not computations and not records:
         return {}
-    rows = {row.key: row for row in Summary.objects.filter(key__in=[GENERATION, *computations])}
-    if GENERATION not in rows:
-        rows[GENERATION] = move_generation()
-    generation = rows[GENERATION].value
+    read = _read_in_request.get() or {}
+    rows = {}
+    if computations or GENERATION not in read:
+        rows = {row.key: row for row in Summary.objects.filter(key__in=[GENERATION, *computations])}
+        if GENERATION not in rows:
+            rows[GENERATION] = move_generation()
+    # The generation this request read first, if it has: one version for the whole page.
+    generation = read.get(GENERATION) or rows[GENERATION].value
+    if (in_request := _read_in_request.get()) is not None:
+        in_request[GENERATION] = generation
     found, computed = {}, []
     for key, compute in computations.items():
         row = rows.get(key)
@@ -70,6 +106,8 @@ def summaries(
 
 def move_generation() -> Summary:
     """Every stored figure is out of date: the next read of each recomputes it."""
+    if read := _read_in_request.get():  # a request that writes reads the new generation after
+        read.clear()
     generation = uuid.uuid4().hex
     row = Summary(key=GENERATION, value=generation, generation=generation)
     if not Summary.objects.filter(key=GENERATION).update(value=generation, generation=generation):
@@ -94,7 +132,7 @@ def records_summary(key: str, compute: Callable[[], Any]) -> Any:
     """Like a stored figure, for records (the dashboard's latest events): computed once per
     generation and version of the code, kept in the cache every worker shares
     (settings.CACHES) and in the memory of each worker that read it (kept)."""
-    generation = Summary.objects.filter(key=GENERATION).values_list("value", flat=True).first()
+    generation = read_generation()
     if generation is None:
         # Never written, or a replica that has not yet replayed the first write: nothing to tag
         # the figure with, and a read is no place to write one (it would pin the request to the

@@ -209,3 +209,28 @@ def test_a_list_that_can_match_nothing_counts_none(client, seeded):
     answer = client.get("/api/v1/agencies", {"q": "!!"})
     assert answer.status_code == 200
     assert answer.json()["count"] == 0 and answer.json()["items"] == []
+
+
+def test_a_request_reads_the_generation_once_and_again_after_its_own_write(rf, seeded):
+    def generation_reads(queries) -> int:
+        return sum("agencies_summary" in query["sql"] for query in queries)
+
+    def view(request):
+        with CaptureQueriesContext(connection) as queries:
+            records_summary("one", lambda: 1)
+            records_summary("two", lambda: 2)
+            summaries(records={"three": lambda: 3})
+        assert generation_reads(queries) == 1  # the first figure's read serves the page
+        Agency.objects.filter(slug="toronto-police-service").get().save()  # moves it
+        with CaptureQueriesContext(connection) as queries:
+            assert records_summary("one", lambda: "after the write") == "after the write"
+        assert generation_reads(queries) == 1
+        return "answered"
+
+    middleware = summaries_module.OneGenerationPerRequestMiddleware(view)
+    assert middleware(rf.get("/")) == "answered"
+    # Outside a request, every read asks the database: a long-running command sees each write.
+    with CaptureQueriesContext(connection) as queries:
+        records_summary("one", lambda: 1)
+        records_summary("two", lambda: 2)
+    assert generation_reads(queries) == 2

@@ -33,11 +33,11 @@ PAGES = {
     "/": 1,
     "/agencies/": 4,
     "/agencies/?status=ended&country=CA&subdivision=CA-ON&kind=regional_police"
-    "&vendor=clearview-ai&q=peel&sort=-name": 4,
+    "&vendor=clearview-ai&q=peel&sort=-name": 3,
     "/agencies/toronto-police-service/": 18,
     "/agencies/toronto-police-service/?kind=action": 15,
     "/vendors/": 2,
-    "/vendors/clearview-ai/": 12,
+    "/vendors/clearview-ai/": 11,
     "/incidents/": 4,
     "/incidents/clearview-ai-customer-list-breach/": 4,
     "/actions/": 5,

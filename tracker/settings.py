@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Turns a locked-out sign-in into the "Sign-in locked" page (django-axes asks for it last).
     "axes.middleware.AxesMiddleware",
+    # A page's stored figures are all of the version of the record it read first, in one query.
+    "agencies.summaries.OneGenerationPerRequestMiddleware",
     # Axes only reads the response, so this may follow it: last, its process_exception is the
     # first to see a view's error, and an unreachable database is a 503 (tracker/outage.py).
     "tracker.outage.DatabaseOutageMiddleware",
