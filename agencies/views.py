@@ -78,7 +78,7 @@ def agency_list(request: HtmxHttpRequest) -> HttpResponse:
     form = filters.AGENCIES.form(request.GET)
     values = form.valid_values()
     sort = values.pop("sort", AgencySort.NAME)
-    vendor_names = dict(Vendor.objects.public().values_list("slug", "name"))
+    vendor_names = facets.vendor_names()
     if "vendor" in values and values["vendor"] not in vendor_names:
         form.ignore("vendor")
         del values["vendor"]

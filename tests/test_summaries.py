@@ -234,3 +234,17 @@ def test_a_request_reads_the_generation_once_and_again_after_its_own_write(rf, s
         records_summary("one", lambda: 1)
         records_summary("two", lambda: 2)
     assert generation_reads(queries) == 2
+
+
+def test_the_vendor_filter_offers_a_vendor_renamed_since_the_last_visit(client, seeded):
+    def offered(url="/agencies/") -> dict[str, str]:
+        facet = next(facet for facet in client.get(url).context["facets"] if facet.name == "vendor")
+        return {option.value: option.label for option in facet.options}
+
+    named = Vendor.objects.get(slug="clearview-ai").name
+    assert offered()["clearview-ai"] == named
+    clearview = Vendor.objects.get(slug="clearview-ai")
+    clearview.name = "Clearview (renamed)"
+    clearview.save()
+    assert offered()["clearview-ai"] == "Clearview (renamed)"
+    assert offered("/agencies/?vendor=clearview-ai")["clearview-ai"] == "Clearview (renamed)"

@@ -20,9 +20,10 @@ from ..filters import AGENCIES
 from ..models import (
     Agency,
     Use,
+    Vendor,
 )
 from ..places import COUNTRIES, SUBDIVISIONS
-from ..summaries import summaries
+from ..summaries import records_summary, summaries
 from .lists import NOT_FILTERS, STATUS_ORDER, agency_filter_q
 
 
@@ -51,6 +52,14 @@ FACETS = tuple(
     for f in AGENCIES.filters
     if f.name in ("status", "country", "subdivision", "kind", "vendor")
 )
+
+
+def vendor_names() -> dict[str, str]:
+    """The public vendors' names by slug, as the vendor filter offers them: read once a
+    generation, as the facets' counts are."""
+    return records_summary(
+        "vendor-names", lambda: dict(Vendor.objects.public().values_list("slug", "name"))
+    )
 
 
 def agency_facets(filters: dict[str, str], vendor_names: dict[str, str]) -> list[Facet]:
