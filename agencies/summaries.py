@@ -55,14 +55,15 @@ class OneGenerationPerRequestMiddleware:
             _read_in_request.reset(token)
 
 
-def read_generation() -> str | None:
-    """The current generation: read once a request, and on every call outside one."""
-    read = _read_in_request.get()
-    if read and GENERATION in read:
-        return read[GENERATION]
-    generation = stored_generation()
-    if read is not None and generation is not None:
-        read[GENERATION] = generation
+def read_generation(read: Callable[[], str | None] | None = None) -> str | None:
+    """The current generation: the one this request read first, else `read()`'s (by default
+    the generation row's), kept for the rest of the request. Outside a request, read each time."""
+    in_request = _read_in_request.get()
+    if in_request and GENERATION in in_request:
+        return in_request[GENERATION]
+    generation = (read or stored_generation)()
+    if in_request is not None and generation is not None:
+        in_request[GENERATION] = generation
     return generation
 
 
@@ -94,10 +95,7 @@ def summaries(
     if GENERATION not in rows:
         rows[GENERATION] = move_generation()
     # The generation this request read first, if it has: one version for the whole page.
-    read = _read_in_request.get()
-    generation = (read or {}).get(GENERATION) or rows[GENERATION].value
-    if read is not None:
-        read[GENERATION] = generation
+    generation = read_generation(lambda: rows[GENERATION].value)
     found, computed = {}, []
     for key, compute in computations.items():
         row = rows.get(key)
