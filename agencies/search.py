@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
+from django.db.models.lookups import In
 
 MAX_WORDS = 8
 
@@ -35,8 +36,10 @@ class Searched:
     def fts_table(self) -> str:
         return f"{self.table}_fts"
 
-    def tsvector(self, columns: tuple[str, ...]) -> str:
-        joined = " || ' ' || ".join(f"coalesce({column}, '')" for column in columns)
+    def tsvector(self, columns: tuple[str, ...], table: str = "") -> str:
+        """The indexed expression; its columns named with `table` in a query that joins."""
+        prefix = f'"{table}".' if table else ""
+        joined = " || ' ' || ".join(f"coalesce({prefix}{column}, '')" for column in columns)
         return f"to_tsvector('simple'::regconfig, {joined})"
 
     def index_name(self, part: str) -> str:
@@ -110,13 +113,32 @@ class AmongIds(Func):
     output_field = BooleanField()
 
 
-def text_filter(model, query: str) -> Q:
-    """Rows whose indexed text holds every word of the query; nothing for a query of no words."""
+def text_filter(model, query: str, *, row_by_row: bool = False) -> Q:
+    """Rows whose indexed text holds every word of the query; nothing for a query of no words.
+
+    `row_by_row` tests each row the query reads, where the default reads the matches first and
+    then their rows: for a list read in an index's order that stops at a page, when the words
+    are in so many rows that a page of them is found sooner than every match is read and
+    sorted. On SQLite the matches are still read once, and each row's id looked up in them."""
     terms = words(query)
     if not terms:
         return Q(pk__in=[])
     searched = SEARCHED[model._meta.label]
-    return matched(searched, terms, searched.columns)
+    if not row_by_row:
+        return matched(searched, terms, searched.columns)
+    if connection.vendor == "postgresql":
+        return Q(
+            RawSQL(
+                f"{searched.tsvector(searched.columns, searched.table)} "
+                "@@ to_tsquery('simple'::regconfig, %s)",
+                [postgres_query(terms)],
+                output_field=BooleanField(),
+            )
+        )
+    # A unary plus: the id is no longer an index SQLite may start from (its rowid), so it
+    # reads the index the order asks for.
+    unindexed = Func(F("pk"), template="+%(expressions)s", output_field=IntegerField())
+    return Q(In(unindexed, matching(searched, terms, searched.columns)))
 
 
 def ranked(queryset: QuerySet, query: str, order_by: str) -> QuerySet:

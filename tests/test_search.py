@@ -129,3 +129,50 @@ def test_speakers_and_authorities_are_searchable_and_results_say_what_they_back(
         reported = item.split("Reported by: ")[1].split("</p>")[0]
         links = [part.split('"')[0] for part in reported.split('href="')[1:]]
         assert len(links) == len(set(links)), "a source listed twice under one quote"
+
+
+@pytest.fixture
+def harbours(db):
+    """36 agencies: 30 with "harbour" in the name or the summary, one of them a draft, and
+    some with a parent (a join on the list the API and the CSV read)."""
+    parent = f.make_agency(name="Port Authority Police")
+    for n in range(30):
+        f.make_agency(
+            name=f"{'Harbour' if n % 3 else 'Bay'} Police {n:02}",
+            summary="Patrols the harbour." if n % 3 == 0 else "",
+            parent=parent if n % 4 == 0 else None,
+        )
+    for n in range(5):
+        f.make_agency(name=f"Inland Police {n}")
+    Agency.objects.filter(name="Harbour Police 01").update(publication="draft")
+
+
+@pytest.mark.parametrize("sort", ["name", "-name"])
+def test_a_search_read_row_by_row_finds_the_same_agencies_in_the_same_order(harbours, sort):
+    from agencies.selectors.lists import AGENCY_ORDERS, agency_filter_q
+
+    def listed(row_by_row, *also):
+        condition = agency_filter_q({"q": "harb"}, row_by_row=row_by_row)
+        agencies = Agency.objects.public().filter(condition)
+        agencies = agencies.with_public_parent() if also else agencies
+        return [
+            (agency.name, agency.parent.name if also and agency.parent else None)
+            for agency in agencies.order_by(*AGENCY_ORDERS[sort])
+        ]
+
+    assert len(listed(False)) == 29  # the draft left out
+    assert listed(True) == listed(False)
+    assert listed(True, "parent") == listed(False, "parent")
+    assert listed(True)[0][0] == ("Bay Police 00" if sort == "name" else "Harbour Police 29")
+
+
+def test_the_name_order_is_read_row_by_row_for_a_common_word_searched_alone(harbours):
+    from agencies.selectors.lists import read_in_name_order
+
+    # 30 matches, squared, reach 36 agencies times a page of 25.
+    assert read_in_name_order({"q": "harbour"}, "name")
+    assert read_in_name_order({"q": "harbour"}, "-name")
+    assert not read_in_name_order({"q": "inland"}, "name")  # 5 of 36: the matches sorted
+    assert not read_in_name_order({"q": "harbour"}, "status")  # no index in that order
+    assert not read_in_name_order({"q": "harbour", "country": "CA"}, "name")
+    assert not read_in_name_order({"q": "", "country": "CA"}, "name")

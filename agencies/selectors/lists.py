@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 
 from django.db.models import (
     Case,
@@ -37,6 +38,7 @@ from ..models import (
     Use,
     Vendor,
 )
+from ..summaries import records_summary
 from .records import (
     acting_authorities,
     newest,
@@ -112,8 +114,11 @@ def changed_since(queryset: QuerySet, filters: dict[str, str], field: str = "upd
 NOT_FILTERS = ("as_of",)
 
 
-def agency_filter_q(filters: dict[str, str], *, skip: str | None = None) -> Q:
-    """One Q for every filter but `skip`, so a facet's counts ignore its own choice."""
+def agency_filter_q(
+    filters: dict[str, str], *, skip: str | None = None, row_by_row: bool = False
+) -> Q:
+    """One Q for every filter but `skip`, so a facet's counts ignore its own choice.
+    `row_by_row`: the search tests each agency read (search.text_filter)."""
     condition = Q()
     for name, value in filters.items():
         if name == skip or not value or name in NOT_FILTERS:
@@ -121,7 +126,7 @@ def agency_filter_q(filters: dict[str, str], *, skip: str | None = None) -> Q:
         if name == "changed_since":
             condition &= Q(changed_at__gte=start_of(value))
         elif name == "q":
-            condition &= search.text_filter(Agency, value)
+            condition &= search.text_filter(Agency, value, row_by_row=row_by_row)
         elif name == "vendor":
             # A subquery, not a join: an agency with two uses of the vendor is still one row.
             condition &= Q(
@@ -132,10 +137,37 @@ def agency_filter_q(filters: dict[str, str], *, skip: str | None = None) -> Q:
     return condition
 
 
+# The sorts an index gives in order (agency_public_name_idx): a page can stop at its last row.
+IN_INDEX_ORDER = (AgencySort.NAME, AgencySort.NAME_DESC)
+
+# The rows a list's page shows (views' PAGE_SIZE, the API's page).
+PAGE_ROWS = 25
+
+
+def read_in_name_order(filters: dict[str, str], sort: str) -> bool:
+    """A search alone, by name, of words in many agencies: the name index read in order, each
+    agency tested, finds a page sooner than every match read and sorted. Sooner when the
+    matches, squared, reach the agencies times a page (the index read for a page is about the
+    agencies over the matches, times a page): "harbour", in 2,852 of 20,000 agencies, went from
+    3 ms of SQL to 0.5 on SQLite. A rare word the other way (the index read to its end), and
+    with another filter too, that filter's index is the better start. Both counts are stored
+    per write generation."""
+    filtered = {name for name, value in filters.items() if value} - set(NOT_FILTERS)
+    if sort not in IN_INDEX_ORDER or filtered != {"q"}:
+        return False
+    words = search.words(filters["q"])
+    key = hashlib.sha256(" ".join(words).encode()).hexdigest()
+    matches = records_summary(
+        f"agency-matches:{key}",
+        lambda: Agency.objects.filter(search.text_filter(Agency, filters["q"])).count(),
+    )
+    return matches * matches >= records_summary("agency-rows", Agency.objects.count) * PAGE_ROWS
+
+
 def filter_agencies(filters: dict[str, str], sort: str = AgencySort.NAME) -> QuerySet[Agency]:
     agencies = (
         Agency.objects.public()
-        .filter(agency_filter_q(filters))
+        .filter(agency_filter_q(filters, row_by_row=read_in_name_order(filters, sort)))
         .order_by(*AGENCY_ORDERS.get(sort, AGENCY_ORDERS[AgencySort.NAME]))
     )
     if filters.get("as_of"):
