@@ -113,8 +113,9 @@ class AmongIds(Func):
     output_field = BooleanField()
 
 
-def text_filter(model, query: str, *, row_by_row: bool = False) -> Q:
-    """Rows whose indexed text holds every word of the query; nothing for a query of no words.
+def text_filter(model, query: str, *, title: bool = False, row_by_row: bool = False) -> Q:
+    """Rows whose indexed text (`title`: their title's) holds every word of the query; nothing
+    for a query of no words.
 
     `row_by_row` tests each row the query reads, where the default reads the matches first and
     then their rows: for a list read in an index's order that stops at a page, when the words
@@ -124,12 +125,13 @@ def text_filter(model, query: str, *, row_by_row: bool = False) -> Q:
     if not terms:
         return Q(pk__in=[])
     searched = SEARCHED[model._meta.label]
+    columns = searched.title if title else searched.columns
     if not row_by_row:
-        return matched(searched, terms, searched.columns)
+        return matched(searched, terms, columns)
     if connection.vendor == "postgresql":
         return Q(
             RawSQL(
-                f"{searched.tsvector(searched.columns, searched.table)} "
+                f"{searched.tsvector(columns, searched.table)} "
                 "@@ to_tsquery('simple'::regconfig, %s)",
                 [postgres_query(terms)],
                 output_field=BooleanField(),
@@ -138,7 +140,7 @@ def text_filter(model, query: str, *, row_by_row: bool = False) -> Q:
     # A unary plus: the id is no longer an index SQLite may start from (its rowid), so it
     # reads the index the order asks for.
     unindexed = Func(F("pk"), template="+%(expressions)s", output_field=IntegerField())
-    return Q(In(unindexed, matching(searched, terms, searched.columns)))
+    return Q(In(unindexed, matching(searched, terms, columns)))
 
 
 def ranked(queryset: QuerySet, query: str, order_by: str) -> QuerySet:

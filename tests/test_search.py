@@ -133,7 +133,7 @@ def test_speakers_and_authorities_are_searchable_and_results_say_what_they_back(
 
 @pytest.fixture
 def harbours(db):
-    """36 agencies: 30 with "harbour" in the name or the summary, one of them a draft, and
+    """34 agencies: 30 with "harbour" in the name or the summary, one of them a draft, and
     some with a parent (a join on the list the API and the CSV read)."""
     parent = f.make_agency(name="Port Authority Police")
     for n in range(30):
@@ -142,7 +142,7 @@ def harbours(db):
             summary="Patrols the harbour." if n % 3 == 0 else "",
             parent=parent if n % 4 == 0 else None,
         )
-    for n in range(5):
+    for n in range(3):
         f.make_agency(name=f"Inland Police {n}")
     Agency.objects.filter(name="Harbour Police 01").update(publication="draft")
 
@@ -169,10 +169,25 @@ def test_a_search_read_row_by_row_finds_the_same_agencies_in_the_same_order(harb
 def test_the_name_order_is_read_row_by_row_for_a_common_word_searched_alone(harbours):
     from agencies.selectors.lists import read_in_name_order
 
-    # 30 matches, squared, reach 36 agencies times a page of 25.
+    # 29 public matches, squared, reach 33 public agencies times a page of 25.
     assert read_in_name_order({"q": "harbour"}, "name")
     assert read_in_name_order({"q": "harbour"}, "-name")
-    assert not read_in_name_order({"q": "inland"}, "name")  # 5 of 36: the matches sorted
+    assert not read_in_name_order({"q": "inland"}, "name")  # 3 of 33: the matches sorted
     assert not read_in_name_order({"q": "harbour"}, "status")  # no index in that order
     assert not read_in_name_order({"q": "harbour", "country": "CA"}, "name")
     assert not read_in_name_order({"q": "", "country": "CA"}, "name")
+
+
+@pytest.mark.parametrize("limit", [5, 10, 11, 25])
+def test_the_first_results_read_by_name_are_the_first_ranked(harbours, limit):
+    from agencies.selectors.search import common_words, listed, ranked_first
+
+    # 19 public names hold "harbour" (10 more agencies only in their summary), of 33 public
+    # agencies: titles are common for a page of up to 10 (19 squared against 33 times 10), read
+    # in name order; not for 11 or more.
+    assert common_words(Agency, "harbour", limit, title=True) == (limit <= 10)
+    agencies = listed(Agency, "status_summary")
+    first = ranked_first(agencies, "harbour", "name", limit)
+    assert first == list(search.ranked(agencies, "harbour", "name")[:limit])
+    assert len(first) == min(limit, 29)
+    assert first[0].name == "Harbour Police 02"

@@ -52,7 +52,7 @@ PAGES = {
     "/uses/1/history/": 3,
     "/authorities/crown-attorneys-office-ontario/": 3,
     "/authorities/crown-attorneys-office-ontario/history/": 3,
-    "/search/?q=toronto": 9,
+    "/search/?q=toronto": 10,
     "/data/": 0,
     "/changes/": 9,
     "/agencies/toronto-police-service/history/": 5,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from .. import search
 from ..models import (
@@ -17,6 +18,7 @@ from ..models import (
     Source,
     Vendor,
 )
+from ..summaries import records_summary
 from .records import with_named_records
 from .timeline import same_words
 
@@ -48,6 +50,34 @@ def listed(model, *also: str):
     return model.objects.public().only(*model.named_by, *also)
 
 
+def common_words(model, query: str, page: int, *, title: bool = False) -> bool:
+    """Whether the query's words are in so many of the model's public records (in their titles,
+    with `title`) that a page of them is found sooner by reading an index in its order, each
+    record tested (search.text_filter's row_by_row), than by reading every match and sorting:
+    when the matches, squared, reach the records times a page, as such a read covers about the
+    records over the matches, times a page. A rare word the other way: the index read to its
+    end. Both counts are stored per write generation."""
+    key = hashlib.sha256(f"{title} {' '.join(search.words(query))}".encode()).hexdigest()
+    public = model.objects.public()
+    matches = records_summary(
+        f"matches:{model._meta.label}:{key}",
+        lambda: public.filter(search.text_filter(model, query, title=title)).count(),
+    )
+    return matches * matches >= records_summary(f"public:{model._meta.label}", public.count) * page
+
+
+def ranked_first(records: QuerySet, query: str, order_by: str, limit: int) -> list:
+    """The first `limit` of search.ranked(), for records an index gives in `order_by`'s order.
+    Title matches rank first: when the words are common in titles (common_words), titles fill
+    the page, read in the index's order ("harbour police", in 1,497 of 20,000 agencies' names,
+    against 2,852 matches sorted: 5 ms of SQL to 0.4 on SQLite)."""
+    model = records.model
+    if common_words(model, query, limit, title=True):
+        titled = records.filter(search.text_filter(model, query, title=True, row_by_row=True))
+        return list(titled.order_by(order_by, "pk")[:limit])
+    return list(search.ranked(records, query, order_by)[:limit])
+
+
 def search_records(query: str, limit: int = 20) -> dict[str, list]:
     """Every kind of public record matching the query (agencies/search.py), by kind."""
     if not search.words(query):
@@ -62,7 +92,7 @@ def search_records(query: str, limit: int = 20) -> dict[str, list]:
         to_attr="public_quotes",
     )
     return {
-        "agencies": list(search.ranked(listed(Agency, "status_summary"), query, "name")[:limit]),
+        "agencies": ranked_first(listed(Agency, "status_summary"), query, "name", limit),
         "vendors": list(search.ranked(listed(Vendor), query, "name")[:limit]),
         "incidents": list(search.ranked(listed(Incident), query, "title")[:limit]),
         "actions": list(search.ranked(listed(RegulatoryAction), query, "title")[:limit]),
