@@ -164,6 +164,12 @@ def test_a_search_read_row_by_row_finds_the_same_agencies_in_the_same_order(harb
     assert listed(True) == listed(False)
     assert listed(True, "parent") == listed(False, "parent")
     assert listed(True)[0][0] == ("Bay Police 00" if sort == "name" else "Harbour Police 29")
+    # The document follows an edit (PostgreSQL keeps the agencies' in a column).
+    renamed = Agency.objects.get(name="Inland Police 0")
+    renamed.name = "Inland Harbour Police"
+    renamed.save()
+    assert ("Inland Harbour Police", None) in listed(True)
+    assert listed(True) == listed(False)
 
 
 def test_the_name_order_is_read_row_by_row_for_a_common_word_searched_alone(harbours):
