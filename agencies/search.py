@@ -214,26 +214,25 @@ def create_indexes(schema_editor) -> None:
             create_fts5(schema_editor, searched)
 
 
-def add_stored_documents(schema_editor) -> None:
-    """The documents PostgreSQL keeps in a column (Searched.stored), computed as it writes."""
+def stored_on(schema_editor) -> list[Searched]:
+    """The tables whose document the database keeps in a column (PostgreSQL's, Searched.stored)."""
     if schema_editor.connection.vendor != "postgresql":
-        return
-    for searched in SEARCHED.values():
-        if searched.stored:
-            schema_editor.execute(
-                f"ALTER TABLE {searched.table} ADD COLUMN {STORED_DOCUMENT} tsvector "
-                f"GENERATED ALWAYS AS ({searched.tsvector(searched.columns)}) STORED"
-            )
+        return []
+    return [searched for searched in SEARCHED.values() if searched.stored]
+
+
+def add_stored_documents(schema_editor) -> None:
+    """Each stored document, computed by the database as it writes the row."""
+    for searched in stored_on(schema_editor):
+        schema_editor.execute(
+            f"ALTER TABLE {searched.table} ADD COLUMN {STORED_DOCUMENT} tsvector "
+            f"GENERATED ALWAYS AS ({searched.tsvector(searched.columns)}) STORED"
+        )
 
 
 def drop_stored_documents(schema_editor) -> None:
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for searched in SEARCHED.values():
-        if searched.stored:
-            schema_editor.execute(
-                f"ALTER TABLE {searched.table} DROP COLUMN IF EXISTS {STORED_DOCUMENT}"
-            )
+    for searched in stored_on(schema_editor):
+        schema_editor.execute(f"ALTER TABLE {searched.table} DROP COLUMN {STORED_DOCUMENT}")
 
 
 def create_fts5(schema_editor, s: Searched) -> None:
