@@ -172,16 +172,33 @@ def test_a_search_read_row_by_row_finds_the_same_agencies_in_the_same_order(harb
     assert listed(True) == listed(False)
 
 
-def test_the_name_order_is_read_row_by_row_for_a_common_word_searched_alone(harbours):
-    from agencies.selectors.lists import read_in_name_order
+def test_a_search_alone_by_name_reads_each_page_the_cheaper_way(harbours):
+    from django.test.utils import CaptureQueriesContext
 
-    # 29 public matches, squared, reach 33 public agencies times a page of 25.
-    assert read_in_name_order({"q": "harbour"}, "name")
-    assert read_in_name_order({"q": "harbour"}, "-name")
-    assert not read_in_name_order({"q": "inland"}, "name")  # 3 of 33: the matches sorted
-    assert not read_in_name_order({"q": "harbour"}, "status")  # no index in that order
-    assert not read_in_name_order({"q": "harbour", "country": "CA"}, "name")
-    assert not read_in_name_order({"q": "", "country": "CA"}, "name")
+    from agencies.responses import Paginator
+    from agencies.selectors.lists import SearchedByName, agency_rows, filter_agencies
+    from agencies.selectors.search import common_words
+
+    # 29 public matches of 33 public agencies: read by name, each agency tested, for a page
+    # that ends by the 25th row (29 squared reach 33 times 25), by sorting the matches after.
+    assert common_words(Agency, "harbour", 25)
+    assert not common_words(Agency, "harbour", 26)
+    assert not common_words(Agency, "inland", 1)  # 3 of 33: the matches sorted
+    tested = '"search_document"' if connection.vendor == "postgresql" else '+"agencies_agency"'
+    for sort in ("name", "-name"):
+        searched = agency_rows({"q": "harbour"}, sort)
+        assert isinstance(searched, SearchedByName)
+        pages = Paginator(searched, 5)
+        assert pages.count == 29
+        read, tested_reads = [], []
+        for number in pages.page_range:
+            with CaptureQueriesContext(connection) as queries:
+                read += [agency.name for agency in pages.page(number).object_list]
+            tested_reads.append(any(tested in query["sql"] for query in queries))
+        assert read == [agency.name for agency in filter_agencies({"q": "harbour"}, sort)]
+        assert tested_reads == [True] * 5 + [False]
+    assert not isinstance(agency_rows({"q": "harbour"}, "status"), SearchedByName)
+    assert not isinstance(agency_rows({"q": "harbour", "country": "CA"}, "name"), SearchedByName)
 
 
 @pytest.mark.parametrize("limit", [5, 10, 11, 25])
