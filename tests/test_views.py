@@ -611,3 +611,15 @@ def test_a_column_left_out_of_a_query_and_read_fails_the_test(seeded):
     assert shown.render(Context({"agency": agency})) == "other"
     assert DEFERRED_READS == ["Agency.slug", "Agency.kind"]  # each would fail the test
     DEFERRED_READS.clear()
+
+
+def test_the_readme_gives_the_pinned_query_counts():
+    """The README's table of queries per page says what the counts above pin (each row that
+    names one page by its address)."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    rows = dict(re.findall(r"^\| `(/[^`]*)` \| (\d+) \|$", readme, re.MULTILINE))
+    assert len(rows) >= 6
+    for url, count in rows.items():
+        assert PAGES[url] == int(count), url
