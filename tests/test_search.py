@@ -133,7 +133,7 @@ def test_speakers_and_authorities_are_searchable_and_results_say_what_they_back(
 
 @pytest.fixture
 def harbours(db):
-    """34 agencies: 30 with "harbour" in the name or the summary, one of them a draft, and
+    """33 agencies: 30 with "harbour" in the name or the summary, one of them a draft, and
     some with a parent (a join on the list the API and the CSV read)."""
     parent = f.make_agency(name="Port Authority Police")
     for n in range(30):
@@ -142,7 +142,7 @@ def harbours(db):
             summary="Patrols the harbour." if n % 3 == 0 else "",
             parent=parent if n % 4 == 0 else None,
         )
-    for n in range(3):
+    for n in range(2):
         f.make_agency(name=f"Inland Police {n}")
     Agency.objects.filter(name="Harbour Police 01").update(publication="draft")
 
@@ -179,11 +179,11 @@ def test_a_search_alone_by_name_reads_each_page_the_cheaper_way(harbours):
     from agencies.selectors.lists import SearchedByName, agency_rows, filter_agencies
     from agencies.selectors.search import common_words
 
-    # 29 public matches of 33 public agencies: read by name, each agency tested, for a page
-    # that ends by the 25th row (29 squared reach 33 times 25), by sorting the matches after.
+    # 29 public matches of 33 agencies: read by name, each agency tested, for a page that ends
+    # by the 25th row (29 squared reach 33 times 25), by sorting the matches after.
     assert common_words(Agency, "harbour", 25)
     assert not common_words(Agency, "harbour", 26)
-    assert not common_words(Agency, "inland", 1)  # 3 of 33: the matches sorted
+    assert not common_words(Agency, "inland", 1)  # 2 of 33: the matches sorted
     tested = '"search_document"' if connection.vendor == "postgresql" else '+"agencies_agency"'
     for sort in ("name", "-name"):
         searched = agency_rows({"q": "harbour"}, sort)
@@ -205,9 +205,9 @@ def test_a_search_alone_by_name_reads_each_page_the_cheaper_way(harbours):
 def test_the_first_results_read_by_name_are_the_first_ranked(harbours, limit):
     from agencies.selectors.search import common_words, listed, ranked_first
 
-    # 19 public names hold "harbour" (10 more agencies only in their summary), of 33 public
-    # agencies: titles are common for a page of up to 10 (19 squared against 33 times 10), read
-    # in name order; not for 11 or more.
+    # 19 public names hold "harbour" (10 more agencies only in their summary), of 33 agencies:
+    # titles are common for a page of up to 10 (19 squared against 33 times 10), read in name
+    # order; not for 11 or more.
     assert common_words(Agency, "harbour", limit, title=True) == (limit <= 10)
     agencies = listed(Agency, "status_summary")
     first = ranked_first(agencies, "harbour", "name", limit)

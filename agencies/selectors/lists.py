@@ -45,7 +45,7 @@ from .records import (
     statements_shown,
     with_named_records,
 )
-from .search import common_words
+from .search import read_in_order
 
 
 def customer_count() -> Coalesce:
@@ -179,25 +179,26 @@ def agency_rows(filters: dict[str, str], sort: str = AgencySort.NAME):
     if sort not in IN_INDEX_ORDER or filtered != {"q"}:
         return rows
     tested = filter_agencies(filters, sort, row_by_row=True).only(*AGENCY_ROW)
-    return SearchedByName(filters["q"], rows, tested)
+    return SearchedByName(rows, tested)
 
 
 class SearchedByName:
     """The agencies of a search alone, in name order, as Django's Paginator pages them. A page
-    is read in name order, each agency tested, while the words are common enough for the rows
-    up to its end (common_words); a later page by sorting every match. "harbour", in 2,852 of
-    20,000 agencies, on SQLite: the first page 2.4 ms of SQL sorted, 0.5 read by name; the last
-    6.9 sorted, 12.9 read by name (PostgreSQL: 3.7 and 0.2; 5.3 and 6.3)."""
+    is read in name order, each agency tested, while the matches (the list's stored count) are
+    enough for the rows up to its end (read_in_order); a later page by sorting every match.
+    "harbour", in 2,852 of 20,000 agencies, on SQLite: the first page 2.4 ms of SQL sorted, 0.5
+    read by name; the last 6.9 sorted, 12.9 read by name (PostgreSQL: 3.7 and 0.2; 5.3 and
+    6.3)."""
 
-    def __init__(self, query: str, sorted_rows: QuerySet, tested_rows: QuerySet) -> None:
-        self.query, self.sorted_rows, self.tested_rows = query, sorted_rows, tested_rows
+    def __init__(self, sorted_rows: QuerySet, tested_rows: QuerySet) -> None:
+        self.sorted_rows, self.tested_rows = sorted_rows, tested_rows
 
     def count(self) -> int:
         return stored_count(self.sorted_rows)
 
     def __getitem__(self, page: slice) -> list[Agency]:
-        common = common_words(Agency, self.query, page.stop)
-        return list((self.tested_rows if common else self.sorted_rows)[page])
+        in_order = read_in_order(Agency, self.count(), page.stop)
+        return list((self.tested_rows if in_order else self.sorted_rows)[page])
 
 
 def agency_records(filters: dict[str, str], sort: str = AgencySort.NAME) -> QuerySet[Agency]:

@@ -50,20 +50,29 @@ def listed(model, *also: str):
     return model.objects.public().only(*model.named_by, *also)
 
 
-def common_words(model, query: str, page: int, *, title: bool = False) -> bool:
-    """Whether the query's words are in so many of the model's public records (in their titles,
-    with `title`) that a page of them is found sooner by reading an index in its order, each
-    record tested (search.text_filter's row_by_row), than by reading every match and sorting:
-    when the matches, squared, reach the records times a page, as such a read covers about the
-    records over the matches, times a page. A rare word the other way: the index read to its
-    end. Both counts are stored per write generation."""
+def read_in_order(model, matches: int, rows: int) -> bool:
+    """Whether the first `rows` of `matches` records are found sooner by reading an index in
+    its order, each record tested (search.text_filter's row_by_row), than by reading every
+    match and sorting them: when the matches, squared, reach the records times the rows, as
+    such a read covers about the records over the matches, times the rows. A rare word or a
+    late page the other way: the index read to its end. The records are all the model's, drafts
+    too, counted once per write generation: a bound that errs toward sorting, and on PostgreSQL
+    a count of the primary key's index (0.9 ms at 20,000 agencies, the public ones 4.6)."""
+    records = records_summary(f"records:{model._meta.label}", model.objects.count)
+    return matches * matches >= records * rows
+
+
+def common_words(model, query: str, rows: int, *, title: bool = False) -> bool:
+    """Whether the query's words (in titles, with `title`) are in so many of the model's public
+    records that their first `rows` are read in an index's order (read_in_order). The matches
+    are counted once per write generation."""
     key = hashlib.sha256(f"{title} {' '.join(search.words(query))}".encode()).hexdigest()
     public = model.objects.public()
     matches = records_summary(
         f"matches:{model._meta.label}:{key}",
         lambda: public.filter(search.text_filter(model, query, title=title)).count(),
     )
-    return matches * matches >= records_summary(f"public:{model._meta.label}", public.count) * page
+    return read_in_order(model, matches, rows)
 
 
 def ranked_first(records: QuerySet, query: str, order_by: str, limit: int) -> list:
