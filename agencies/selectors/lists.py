@@ -192,9 +192,12 @@ class SearchedByName:
 
     def __init__(self, sorted_rows: QuerySet, tested_rows: QuerySet) -> None:
         self.sorted_rows, self.tested_rows = sorted_rows, tested_rows
+        self._count: int | None = None
 
     def count(self) -> int:
-        return stored_count(self.sorted_rows)
+        if self._count is None:  # the paginator asks, then each page's read
+            self._count = stored_count(self.sorted_rows)
+        return self._count
 
     def __getitem__(self, page: slice) -> list[Agency]:
         in_order = read_in_order(Agency, self.count(), page.stop)
