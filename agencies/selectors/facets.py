@@ -24,7 +24,7 @@ from ..models import (
 )
 from ..places import COUNTRIES, SUBDIVISIONS
 from ..summaries import records_summary, summaries
-from .lists import NOT_FILTERS, STATUS_ORDER, agency_filter_q
+from .lists import STATUS_ORDER, agency_filter_q, applied_filters
 
 
 @dataclass
@@ -74,7 +74,7 @@ def agency_facets(filters: dict[str, str], vendor_names: dict[str, str]) -> list
         "country": COUNTRIES,
         "subdivision": SUBDIVISIONS,
     }
-    applied = {name: value for name, value in filters.items() if value and name not in NOT_FILTERS}
+    applied = applied_filters(filters)
     unfiltered = [name for name, _ in FACETS if not set(applied) - {name}]
     # A filtered view's counts are the same for every visitor too, until the next write: kept
     # per generation, so its other pages and sorts, and its next visitors, count nothing.

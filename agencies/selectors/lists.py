@@ -114,14 +114,19 @@ def changed_since(queryset: QuerySet, filters: dict[str, str], field: str = "upd
 NOT_FILTERS = ("as_of",)
 
 
+def applied_filters(filters: dict[str, str]) -> dict[str, str]:
+    """The filters that narrow the agency list: given a value, and not NOT_FILTERS."""
+    return {name: value for name, value in filters.items() if value and name not in NOT_FILTERS}
+
+
 def agency_filter_q(
     filters: dict[str, str], *, skip: str | None = None, row_by_row: bool = False
 ) -> Q:
     """One Q for every filter but `skip`, so a facet's counts ignore its own choice.
     `row_by_row`: the search tests each agency read (search.text_filter)."""
     condition = Q()
-    for name, value in filters.items():
-        if name == skip or not value or name in NOT_FILTERS:
+    for name, value in applied_filters(filters).items():
+        if name == skip:
             continue
         if name == "changed_since":
             condition &= Q(changed_at__gte=start_of(value))
@@ -175,8 +180,7 @@ def agency_rows(filters: dict[str, str], sort: str = AgencySort.NAME):
     the same rows paged by whichever read is cheaper for the page asked (SearchedByName). With
     another filter too, that filter's index is the better start."""
     rows = filter_agencies(filters, sort).only(*AGENCY_ROW)
-    filtered = {name for name, value in filters.items() if value} - set(NOT_FILTERS)
-    if sort not in IN_INDEX_ORDER or filtered != {"q"}:
+    if sort not in IN_INDEX_ORDER or set(applied_filters(filters)) != {"q"}:
         return rows
     tested = filter_agencies(filters, sort, row_by_row=True).only(*AGENCY_ROW)
     return SearchedByName(rows, tested)
