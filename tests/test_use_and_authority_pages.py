@@ -55,6 +55,32 @@ def test_timeline_rows_link_to_the_use_and_show_its_sources_once(client, seeded)
     assert all(event.sources_above for event in rows[1:])
 
 
+def test_the_timeline_as_rendered_points_later_rows_to_the_first_ones_sources(client, seeded):
+    use = Use.objects.get(agency__slug="toronto-police-service")
+    html = client.get("/agencies/toronto-police-service/").content.decode()
+    url = escape(use.get_absolute_url())
+    pointer = (
+        f'Sources: listed with this use\'s first entry above, and on <a href="{url}">its page</a>.'
+    )
+    assert pointer in html
+    first_row = html.index(f'<h3 class="event-title"><a href="{url}">')
+    assert '<details class="citations">' in html[first_row : html.index(pointer)]
+
+
+def test_the_timeline_escapes_what_it_shows_and_says_when_a_kind_is_empty(client):
+    agency = f.make_agency(name="Harbour Police")
+    incident = f.make_incident(
+        title="<script>alert(1)</script> breach", occurred_on=datetime.date(2021, 5, 4)
+    )
+    incident.agencies.add(agency)
+    html = client.get(agency.get_absolute_url()).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; breach" in html
+    assert "<script>alert(1)" not in html
+    assert '<time datetime="2021-05-04">4 May 2021</time>' in html
+    actions = client.get(agency.get_absolute_url(), {"kind": "action"}).content.decode()
+    assert '<li class="empty">Nothing recorded of this kind.</li>' in actions
+
+
 def test_an_authority_page_lists_its_actions_with_its_role(client, seeded):
     crown = Authority.objects.get(slug="crown-attorneys-office-ontario")
     html = client.get(crown.get_absolute_url()).content.decode()

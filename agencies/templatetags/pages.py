@@ -119,6 +119,48 @@ def badge(status: str, label: str, reported=None) -> str:
     )
 
 
+@register.simple_tag(name="timeline")
+def timeline_list(events, timeline_kind: str = "") -> str:
+    """A page of a timeline: each event's date, kind, title (a link to its record's page) and
+    citations, newest first. Written in Python, as citation_list is: a template loop over fifty
+    events was three fifths of a record page's rendering."""
+    items = "\n".join(map(timeline_item, events))
+    if not items:
+        kind = " of this kind" if timeline_kind else ""
+        items = f'<li class="empty">Nothing recorded{kind}.</li>'
+    return mark_safe(f'<ol class="timeline">\n{items}\n</ol>')
+
+
+def timeline_item(event) -> str:
+    kind, detail, url = escape(event.kind), escape(str(event.detail)), escape(event.url)
+    date = (
+        f'<time datetime="{event.date.isoformat()}">{escape(str(event.date))}</time>'
+        if event.date
+        else "Date not known"
+    )
+    about = f" · {detail}" if detail and event.kind != "statement" else ""
+    title = escape(str(event.title))
+    linked = f'<a href="{url}">{title}</a>' if url else title
+    lines = [
+        f'<li class="event event-{kind}">',
+        f'<p class="event-date">{date}</p>',
+        '<div class="event-body">',
+        f'<p class="event-kind">{kind[:1].upper()}{kind[1:]}{about}</p>',
+        f'<h3 class="event-title">{linked}</h3>',
+    ]
+    if event.kind == "statement":
+        lines.append(f"<blockquote>“{detail}”</blockquote>")
+    if event.sources_above:
+        lines.append(
+            f'<p class="muted">Sources: listed with this {kind}\'s first entry above, and on '
+            f'<a href="{url}">its page</a>.</p>'
+        )
+    else:
+        lines.append(citation_list(event.citations))
+    lines += ["</div>", "</li>"]
+    return "\n".join(lines)
+
+
 @register.simple_tag(name="citations")
 def citation_list(citations) -> str:
     """A fact's citations as every page shows them: each quote, its speaker, the claim it
