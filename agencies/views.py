@@ -136,13 +136,15 @@ def agency_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     statements = records.statements_of(agency)
     events = timeline_pages.agency_timeline(agency, kind)
     timeline_page = paginate(request, events, TIMELINE_PAGE)
-    timeline.attach_citations(timeline_page.object_list)
+    about = ("agency", agency.pk)
+    cited = timeline.attach_citations(timeline_page.object_list, also=[about])
     counts = events.counts()
     return render_record(
         request,
         "agencies/agency_detail.html",
         {
             "agency": agency,
+            "citations": cited[about],
             # Newest first, 50 a page: an agency with hundreds of facts stays a readable page.
             "timeline": timeline_page,
             "timeline_kind": kind,
@@ -175,12 +177,18 @@ def vendor_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     timeline_page = paginate(
         request, timeline_pages.vendor_timeline(vendor), TIMELINE_PAGE, param="timeline_page"
     )
-    timeline.attach_citations(timeline_page.object_list)
+    products = vendor.products.all()
+    cited = timeline.attach_citations(
+        timeline_page.object_list,
+        also=[("vendor", vendor.pk), *(("product", product.pk) for product in products)],
+    )
     return render_record(
         request,
         "agencies/vendor_detail.html",
         {
             "vendor": vendor,
+            "citations": cited[("vendor", vendor.pk)],
+            "products": [(product, cited[("product", product.pk)]) for product in products],
             "customers": paginate(request, records.customers_of(vendor), per_page=50),
             "timeline": timeline_page,
         },

@@ -1,4 +1,5 @@
-"""What record pages say beyond their facts: how to cite them."""
+"""What record pages say beyond their facts: how to cite them, and the sources of the record
+itself (an agency's, a vendor's and its products'), read with its timeline's."""
 
 from __future__ import annotations
 
@@ -6,7 +7,14 @@ import datetime
 
 import pytest
 
-from .factories import make_incident, make_vendor
+from .factories import (
+    make_agency,
+    make_citation,
+    make_incident,
+    make_product,
+    make_source,
+    make_vendor,
+)
 
 
 def cite_this(client, record) -> str:
@@ -123,3 +131,43 @@ def test_the_same_words_reported_twice_are_one_statement_citing_both(client, see
     saying = [event for event in events if event.detail == spoken.quote]
     assert len(saying) == 1
     assert {c.source_id for c in saying[0].citations} >= {spoken.source_id, later.pk}
+
+
+def between(html: str, start: str, end: str) -> str:
+    return html[html.index(start) : html.index(end, html.index(start))]
+
+
+def test_a_vendor_page_shows_its_own_and_each_products_sources_in_their_places(client, db):
+    vendor = make_vendor(summary="Sells face search to police.")
+    make_citation(vendor=vendor, quote="We sell to police.")
+    finder = make_product(vendor=vendor, name="FaceFind", description="Finds faces.")
+    make_citation(product=finder, quote="FaceFind matches faces.")
+    gallery = make_product(vendor=vendor, name="Gallery", description="Keeps photos.")
+    make_citation(
+        product=gallery, quote="Not yet published.", source=make_source(publication="draft")
+    )
+    incident = make_incident(occurred_on=datetime.date(2021, 3, 1))
+    incident.vendors.add(vendor)
+    make_citation(incident=incident, quote="A breach was reported.")
+
+    html = client.get(vendor.get_absolute_url()).content.decode()
+    assert "“We sell to police.”" in between(html, 'id="about-heading"', "</section>")
+    assert "“FaceFind matches faces.”" in between(html, "<h3>FaceFind</h3>", "</div>")
+    assert "“FaceFind matches faces.”" not in between(html, "<h3>Gallery</h3>", "</div>")
+    assert "Not yet published." not in html
+    assert "“A breach was reported.”" in between(html, 'class="timeline"', "</ol>")
+
+
+def test_an_agency_page_shows_its_own_sources_apart_from_its_timeline(client, db):
+    agency = make_agency(summary="Polices the harbour.")
+    make_citation(agency=agency, quote="The harbour police began in 1901.")
+    incident = make_incident(occurred_on=datetime.date(2021, 3, 1))
+    incident.agencies.add(agency)
+    make_citation(incident=incident, quote="Photos were searched.")
+
+    html = client.get(agency.get_absolute_url()).content.decode()
+    about = between(html, 'id="about-heading"', "</section>")
+    timeline = between(html, 'class="timeline"', "</ol>")
+    assert "“The harbour police began in 1901.”" in about
+    assert "“The harbour police began in 1901.”" not in timeline
+    assert "“Photos were searched.”" in timeline and "Photos were searched." not in about

@@ -96,9 +96,9 @@ def newest(field_name: str):
 
 def agency_detail_queryset(*, drafts: bool = False) -> QuerySet[Agency]:
     """An agency with what its page shows beside its timeline (timeline_pages), which is paged
-    in the database: nothing here grows with the agency's uses, incidents or actions."""
+    in the database: nothing here grows with the agency's uses, incidents or actions. Its own
+    citations are read with its timeline's (timeline.attach_citations)."""
     return naming(shown(Agency, drafts).with_public_parent(), "parent").prefetch_related(
-        cited(),
         Prefetch("children", queryset=Agency.objects.public().only(*Agency.named_by)),
         Prefetch("status_changes", queryset=StatusChange.objects.order_by("-recorded_at", "-pk")),
     )
@@ -148,12 +148,9 @@ def authorities_acting_on(agency: Agency) -> QuerySet[Authority]:
 
 
 def vendor_detail_queryset(*, drafts: bool = False) -> QuerySet[Vendor]:
-    """A vendor with its products and their citations; its timeline is paged in the database
-    (timeline_pages)."""
-    return shown(Vendor, drafts).prefetch_related(
-        cited(),
-        Prefetch("products", queryset=Product.objects.public().prefetch_related(cited())),
-    )
+    """A vendor with its products; its timeline is paged in the database (timeline_pages), and
+    its own and its products' citations are read with the timeline's (attach_citations)."""
+    return shown(Vendor, drafts).prefetch_related(public("products", Product))
 
 
 # What a row of a vendor's customers shows (vendor_detail.html): the agency, the product, the

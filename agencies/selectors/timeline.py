@@ -276,22 +276,25 @@ def newest_dated(events: Iterable[TimelineEvent], limit: int) -> list[TimelineEv
     return newest
 
 
-def attach_citations(events: Iterable[TimelineEvent]) -> None:
-    """Give each event its record's public citations: one query for all the events given.
+def attach_citations(
+    events: Iterable[TimelineEvent], *, also: Iterable[tuple[str, int]] = ()
+) -> dict[tuple[str, int], list[Citation]]:
+    """Give each event its record's public citations: one query for all the events given and
+    the records named in `also` as (citation field, pk), a record page's own, whose citations
+    it returns by that key.
 
     Called on the events about to be shown (a page of a timeline, a feed), so that an agency
     with hundreds of facts loads the citations of fifty, not of all of them."""
     events = [event for event in events if event.record]
     wanted = defaultdict(set)
-    for event in events:
-        field_name, pk = event.record
+    for field_name, pk in [*(event.record for event in events), *also]:
         wanted[field_name].add(pk)
+    found = defaultdict(list)
     if not wanted:
-        return
+        return found
     condition = Q()
     for field_name, pks in wanted.items():
         condition |= Q(**{f"{field_name}__in": pks})
-    found = defaultdict(list)
     for citation in as_cited(Citation.objects.public().filter(condition)):
         for field_name, pks in wanted.items():
             pk = getattr(citation, f"{field_name}_id")
@@ -304,6 +307,7 @@ def attach_citations(events: Iterable[TimelineEvent]) -> None:
         event.citations = [] if event.record in shown else found[event.record]
         event.sources_above = event.record in shown
         shown.add(event.record)
+    return found
 
 
 def newest_each(queryset: QuerySet, limit: int, dates: dict[str, dict]) -> list:
