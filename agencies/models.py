@@ -18,6 +18,7 @@ from .dates import PreciseDateAccessor, date_range, truncate
 from .lifecycle import KIND_ORDER
 from .links import record_url
 from .places import COUNTRY_CODE, SUBDIVISION_CODE, place_name
+from .prebuilt import built_once
 
 country_code = RegexValidator(COUNTRY_CODE, "Use a two-letter ISO 3166-1 code, such as CA or US.")
 subdivision_code = RegexValidator(
@@ -141,6 +142,23 @@ class PublishableQuerySet(StoredRuleQuerySet):
         return store_flag(self, "published_and_sourced")
 
 
+class PublicReadsManager(models.Manager):
+    """A manager whose public(), the start of most public reads (dozens a page), is built once
+    per model and cloned for each read (prebuilt.built_once)."""
+
+    def public(self):
+        # Only the model's own manager: a related manager (source.citations) reads its
+        # instance's rows, and db_manager(alias) a database of its own.
+        if self is self.model._default_manager and self._db is None:
+            return public_reads(self.model)
+        return self.get_queryset().public()
+
+
+@built_once
+def public_reads(model: type[models.Model]) -> models.QuerySet:
+    return model._default_manager.get_queryset().public()
+
+
 class Publishable(Timestamped):
     """A record the public sees only once a publisher has published it."""
 
@@ -164,7 +182,7 @@ class Publishable(Timestamped):
         default=False, editable=False, help_text="Made up by generate_scale_data for load tests."
     )
 
-    objects = PublishableQuerySet.as_manager()
+    objects = PublicReadsManager.from_queryset(PublishableQuerySet)()
 
     class Meta:
         abstract = True
@@ -429,7 +447,7 @@ class Agency(Publishable):
 
     status_reported = PreciseDateAccessor("status_reported_on")
 
-    objects = AgencyQuerySet.as_manager()
+    objects = PublicReadsManager.from_queryset(AgencyQuerySet)()
 
     history = record_history()
 
@@ -608,7 +626,7 @@ class Use(Publishable):
     ended = PreciseDateAccessor("ended_on")
     disclosed = PreciseDateAccessor("disclosed_on")
 
-    objects = UseQuerySet.as_manager()
+    objects = PublicReadsManager.from_queryset(UseQuerySet)()
     history = record_history()
 
     public_with = ("product",)
@@ -842,7 +860,7 @@ class RegulatoryAction(Publishable):
     last_reported = PreciseDateAccessor("last_reported_on")
     latest_step_date = PreciseDateAccessor("latest_step_on")
 
-    objects = ActionQuerySet.as_manager()
+    objects = PublicReadsManager.from_queryset(ActionQuerySet)()
     history = record_history(m2m_fields=[agencies, vendors])
 
     class Meta(Publishable.Meta):
@@ -1078,7 +1096,7 @@ class Statement(Publishable):
     # use it is about is named with its agency, whose page shows the use.)
     public_if_set = ("speaker", "agency", "vendor", "authority", "about_agency", "about_action")
 
-    objects = StatementQuerySet.as_manager()
+    objects = PublicReadsManager.from_queryset(StatementQuerySet)()
     history = record_history()
 
     SPEAKERS = ("agency", "vendor", "authority")
@@ -1483,7 +1501,7 @@ class Citation(Timestamped):
         default=False, editable=False, help_text="Made up by generate_scale_data for load tests."
     )
 
-    objects = CitationQuerySet.as_manager()
+    objects = PublicReadsManager.from_queryset(CitationQuerySet)()
 
     history = HistoricalRecords(excluded_fields=["is_public"])
 

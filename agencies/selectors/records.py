@@ -31,6 +31,7 @@ from ..models import (
     Vendor,
     naming,
 )
+from ..prebuilt import built_once
 from ..search import joins_as_written
 from ..summaries import StoredOrder
 
@@ -62,9 +63,15 @@ def as_cited(citations: QuerySet[Citation]) -> QuerySet[Citation]:
     return naming(citations, "source", "speaker", also=SOURCE_SHOWN).order_by(*IN_SOURCE_ORDER)
 
 
+@built_once
+def public_citations() -> QuerySet[Citation]:
+    """The public citations, as cited (as_cited)."""
+    return as_cited(Citation.objects.public())
+
+
 def cited() -> Prefetch:
     """Prefetch a public record's public citations with their sources and speakers."""
-    return Prefetch("citations", queryset=as_cited(Citation.objects.public()))
+    return Prefetch("citations", queryset=public_citations())
 
 
 def with_named_records(citations: QuerySet[Citation], *columns: str) -> QuerySet[Citation]:
@@ -94,6 +101,7 @@ def newest(field_name: str):
     return F(field_name).desc(nulls_last=True)
 
 
+@built_once
 def agency_detail_queryset(*, drafts: bool = False) -> QuerySet[Agency]:
     """An agency with what its page shows beside its timeline (timeline_pages), which is paged
     in the database: nothing here grows with the agency's uses, incidents or actions. Its own
@@ -147,6 +155,7 @@ def authorities_acting_on(agency: Agency) -> QuerySet[Authority]:
     )
 
 
+@built_once
 def vendor_detail_queryset(*, drafts: bool = False) -> QuerySet[Vendor]:
     """A vendor with its products; its timeline is paged in the database (timeline_pages), and
     its own and its products' citations are read with the timeline's (attach_citations)."""
@@ -168,6 +177,7 @@ def customers_of(vendor: Vendor) -> StoredOrder:
     return StoredOrder(f"customers-{vendor.pk}", uses, rows)
 
 
+@built_once
 def incident_page_queryset(*, drafts: bool = False) -> QuerySet[Incident]:
     """An incident with its citations and the public agencies and vendors involved."""
     return shown(Incident, drafts).prefetch_related(
@@ -175,6 +185,7 @@ def incident_page_queryset(*, drafts: bool = False) -> QuerySet[Incident]:
     )
 
 
+@built_once
 def action_page_queryset(*, drafts: bool = False) -> QuerySet[RegulatoryAction]:
     """An action with its citations, authorities (with roles), agencies and vendors, its
     steps and the statements about it, each with its citations."""
@@ -214,6 +225,7 @@ STATEMENT_NAMES = (
 )
 
 
+@built_once
 def statements_shown(*, drafts: bool = False) -> QuerySet[Statement]:
     """Statements as a page shows them: who said it and what about, its citations, and the
     contradictions derived for it (each side public)."""
@@ -224,11 +236,13 @@ def statements_shown(*, drafts: bool = False) -> QuerySet[Statement]:
     )
 
 
+@built_once
 def use_page_queryset(*, drafts: bool = False) -> QuerySet[Use]:
     """A use with its agency, product and vendor, and its citations."""
     return shown(Use, drafts).select_related("agency", "product__vendor").prefetch_related(cited())
 
 
+@built_once
 def authority_page_queryset(*, drafts: bool = False) -> QuerySet[Authority]:
     """An authority with its citations."""
     return shown(Authority, drafts).prefetch_related(cited())

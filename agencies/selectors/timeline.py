@@ -36,7 +36,7 @@ from ..models import (
     Statement,
     Use,
 )
-from .records import as_cited
+from .records import public_citations
 
 
 class Source(enum.IntEnum):
@@ -260,7 +260,7 @@ def sort_timeline(events, kind: str | None = None) -> list[TimelineEvent]:
 
 def spoken_citations(condition: Q) -> list[Citation]:
     """Public citations with a speaker, of records already known to be public."""
-    return list(as_cited(Citation.objects.public().filter(condition, speaker__isnull=False)))
+    return list(public_citations().filter(condition, speaker__isnull=False))
 
 
 def quoted_elsewhere(citations: Iterable[Citation], statements: Iterable[Statement]):
@@ -295,7 +295,7 @@ def attach_citations(
     condition = Q()
     for field_name, pks in wanted.items():
         condition |= Q(**{f"{field_name}__in": pks})
-    for citation in as_cited(Citation.objects.public().filter(condition)):
+    for citation in public_citations().filter(condition):
         for field_name, pks in wanted.items():
             pk = getattr(citation, f"{field_name}_id")
             if pk in pks:

@@ -31,6 +31,7 @@ from django.db.models.functions import Cast, Coalesce
 from ..choices import DatePrecision, TimelineKind
 from ..dates import PRECISION_RANK
 from ..models import ActionStep, Agency, Citation, Incident, RegulatoryAction, Statement, Use
+from ..prebuilt import built_once
 from ..summaries import records_summary
 from . import records, timeline
 from .timeline import Source, TimelineEvent
@@ -242,17 +243,32 @@ ACTION_TOLD = (
 )
 
 
+@built_once
+def uses_told() -> QuerySet[Use]:
+    return Use.objects.select_related("agency", "product").only(*USE_TOLD)
+
+
+@built_once
+def incidents_told() -> QuerySet[Incident]:
+    return Incident.objects.only(*INCIDENT_TOLD)
+
+
+@built_once
+def actions_told() -> QuerySet[RegulatoryAction]:
+    return RegulatoryAction.objects.only(*ACTION_TOLD)
+
+
 def use_events(pks) -> Iterable[TimelineEvent]:
-    for use in Use.objects.filter(pk__in=pks).select_related("agency", "product").only(*USE_TOLD):
+    for use in uses_told().filter(pk__in=pks):
         yield from timeline.use_events(use)
 
 
 def incident_events(pks) -> Iterable[TimelineEvent]:
-    return map(timeline.incident_event, Incident.objects.filter(pk__in=pks).only(*INCIDENT_TOLD))
+    return map(timeline.incident_event, incidents_told().filter(pk__in=pks))
 
 
 def opening_and_closing(pks) -> Iterable[TimelineEvent]:
-    for action in RegulatoryAction.objects.filter(pk__in=pks).only(*ACTION_TOLD):
+    for action in actions_told().filter(pk__in=pks):
         yield from timeline.action_events(action)
 
 
