@@ -18,6 +18,7 @@ from ..models import (
     Source,
     Vendor,
 )
+from ..prebuilt import built_once
 from ..summaries import records_summary
 from .records import with_named_records
 from .timeline import same_words
@@ -43,6 +44,7 @@ def said(reports: list[Citation]) -> Said:
     return Said(reports, records, sources)
 
 
+@built_once
 def listed(model, *also: str):
     """The public records of `model` read as far as a result names them, and `also`: sorting
     every match of a common word by rank carried each row's summary, a page of text, through
@@ -87,19 +89,25 @@ def ranked_first(records: QuerySet, query: str, order_by: str, limit: int) -> li
     return list(search.ranked(records, query, order_by)[:limit])
 
 
+@built_once
+def named_citations() -> QuerySet[Citation]:
+    """The public citations with their sources, speakers and the records they back, named."""
+    return with_named_records(Citation.objects.public())
+
+
+@built_once
+def public_quotes() -> QuerySet[Citation]:
+    return Citation.objects.public().exclude(quote="").select_related("source")
+
+
 def search_records(query: str, limit: int = 20) -> dict[str, list]:
     """Every kind of public record matching the query (agencies/search.py), by kind."""
     if not search.words(query):
         return {}
-    citations = with_named_records(Citation.objects.public())
     with search.joins_as_written():
-        found = list(search.ranked(citations, query, "quote")[:limit])
+        found = list(search.ranked(named_citations(), query, "quote")[:limit])
     quoted = [citation for citation in found if citation.quote]
-    quotes_of = Prefetch(
-        "statements",
-        queryset=Citation.objects.public().exclude(quote="").select_related("source"),
-        to_attr="public_quotes",
-    )
+    quotes_of = Prefetch("statements", queryset=public_quotes(), to_attr="public_quotes")
     return {
         "agencies": ranked_first(listed(Agency, "status_summary"), query, "name", limit),
         "vendors": list(search.ranked(listed(Vendor), query, "name")[:limit]),
