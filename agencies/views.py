@@ -133,8 +133,8 @@ def agency_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         records.agency_detail_queryset(drafts=previewing(request)), slug=slug
     )
     kind = filters.TIMELINE.form(request.GET).valid_values().get("kind", "")
-    statements = records.statements_of(agency)
     events = timeline_pages.agency_timeline(agency, kind)
+    statements = records.statements_of(events.said())
     timeline_page = paginate(request, events, TIMELINE_PAGE)
     about = ("agency", agency.pk)
     cited = timeline.attach_citations(timeline_page.object_list, also=[about])

@@ -24,7 +24,9 @@ def whole_agency_timeline(agency: Agency) -> list:
         records.public("incidents", timeline.Incident),
         Prefetch("actions", queryset=RegulatoryAction.objects.public().with_steps()),
     ).get(pk=agency.pk)
-    statements = list(records.statements_of(agency))
+    statements = list(
+        records.statements_shown().filter(records.by_or_about(agency)).order_by("said_on", "pk")
+    )
     uses, incidents, actions = agency.uses.all(), agency.incidents.all(), agency.actions.all()
     quoted = timeline.spoken_citations(
         Q(agency=agency)
@@ -193,3 +195,23 @@ def test_a_record_deleted_after_the_order_was_read_is_left_out():
     stored = paged.stored()  # read before another request's delete commits
     Use.objects.filter(pk=gone.pk).delete()
     assert [event.links_to for event in timeline_pages.load(stored.order, stored.quotes)] == [kept]
+
+
+def test_an_agency_page_lists_the_statements_by_or_about_it_or_its_uses_oldest_first(client):
+    agency = f.make_agency()
+    use = f.make_use(agency=agency)
+    vendor = use.product.vendor
+    by_it = f.make_statement(agency=agency, said_on=datetime.date(2021, 1, 1))
+    about_it = f.make_statement(vendor=vendor, about_agency=agency)  # 1 Feb 2020
+    about_its_use = f.make_statement(
+        vendor=vendor, about_use=use, said_on=datetime.date(2022, 1, 1)
+    )
+    f.make_statement(agency=f.make_agency())  # another agency's
+    f.make_statement(agency=agency, publication="draft")
+
+    page = client.get(agency.get_absolute_url())
+    assert page.context["statements"] == [about_it, by_it, about_its_use]
+    # The statements the timeline holds are the ones listed, on every kind of its page.
+    actions = client.get(agency.get_absolute_url(), {"kind": TimelineKind.ACTION})
+    assert actions.context["statements"] == [about_it, by_it, about_its_use]
+    assert client.get(f.make_agency().get_absolute_url()).context["statements"] == []

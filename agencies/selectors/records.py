@@ -274,10 +274,13 @@ def by_or_about(agency: Agency) -> Q:
     return Q(agency=agency) | Q(about_agency=agency) | Q(about_use__agency=agency)
 
 
-def statements_of(agency: Agency) -> list[Statement]:
-    """The public statements made on the agency's behalf or about it, oldest said first.
+def statements_of(pks: list[int]) -> list[Statement]:
+    """The public statements of these ids (a record timeline's, PagedTimeline.said), oldest
+    said first; no query for none.
 
     Joined as written on PostgreSQL: its planner took 3 ms to order the eight joined records,
     for 0.5 ms of reading them, and 0.7 ms to plan the order as written."""
+    if not pks:
+        return []
     with joins_as_written(router.db_for_read(Statement)):
-        return list(statements_shown().filter(by_or_about(agency)).order_by("said_on", "pk"))
+        return list(statements_shown().filter(pk__in=pks).order_by("said_on", "pk"))

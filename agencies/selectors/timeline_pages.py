@@ -161,10 +161,10 @@ class PagedTimeline:
         """Every event's place: the rows of every part in one query, and the quotes, ordered
         together by timeline.order_key's rule."""
         parts = self.parts()
-        union = parts[0].union(*parts[1:], all=True) if parts else []
+        rows = list(parts[0].union(*parts[1:], all=True)) if parts else []
         entries = [
             (timeline.when_key(day, rank, (source, pk, step)), KINDS[kind], (source, pk, step))
-            for day, rank, source, pk, step, kind in union
+            for day, rank, source, pk, step, kind in rows
         ]
         quotes = self.quotes()
         entries += [
@@ -176,11 +176,17 @@ class PagedTimeline:
             order=[(kind, *told_by) for _, kind, told_by in entries],
             quotes=quotes,
             counts=Counter(kind for _, kind, _ in entries),
+            said=sorted({pk for _, _, source, pk, _, _ in rows if source == Source.SAID}),
         )
 
     def counts(self) -> Counter:
         """Events of each kind (the chips of every page and kind show the same counts)."""
         return self.stored().counts
+
+    def said(self) -> list[int]:
+        """The ids of the statements it holds as events of their own: what a record page lists
+        in full, found here without a query of their own (none, for most records)."""
+        return self.stored().said
 
     def count(self) -> int:
         counts = self.counts()
@@ -199,6 +205,7 @@ class StoredTimeline:
     order: list[tuple[str, int, int, int]]  # (kind, source, record id or quote index, step)
     quotes: list[TimelineEvent]
     counts: Counter
+    said: list[int]  # the statements' ids (PagedTimeline.said)
 
 
 # One object per kind, so that a stored order of thousands pickles each kind's name once.
