@@ -13,6 +13,7 @@ from .factories import (
     make_incident,
     make_product,
     make_source,
+    make_use,
     make_vendor,
 )
 
@@ -171,3 +172,24 @@ def test_an_agency_page_shows_its_own_sources_apart_from_its_timeline(client, db
     assert "“The harbour police began in 1901.”" in about
     assert "“The harbour police began in 1901.”" not in timeline
     assert "“Photos were searched.”" in timeline and "Photos were searched." not in about
+
+
+def test_a_vendors_customers_are_rows_of_agency_product_status_and_dates(client, db):
+    vendor = make_vendor()
+    empty = client.get(vendor.get_absolute_url()).content.decode()
+    assert '<tr><td colspan="4">No customers recorded.</td></tr>' in empty
+    product = make_product(vendor=vendor, name="Face & Co")
+    use = make_use(
+        agency=make_agency(name="Harbour <Police>"),
+        product=product,
+        status="ended",
+        started_on=datetime.date(2019, 10, 1),
+        started_on_precision="month",
+        ended_on=datetime.date(2020, 2, 5),
+    )
+    rows = between(client.get(vendor.get_absolute_url()).content.decode(), "<tbody>", "</tbody>")
+    assert f'<a href="{use.agency.get_absolute_url()}">Harbour &lt;Police&gt;</a>' in rows
+    assert "<td>Face &amp; Co</td>" in rows
+    assert use.get_status_display() in rows
+    assert f"<td>{use.period[:1].upper()}{use.period[1:]}</td>" in rows
+    assert "No customers recorded." not in rows

@@ -8,6 +8,7 @@ from html import escape
 from django import template
 from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 
 register = template.Library()
 
@@ -96,6 +97,20 @@ def agency_rows(agencies) -> str:
             for agency in agencies
         )
     )
+
+
+@register.filter
+def customer_rows(uses) -> str:
+    """A vendor's customers' table rows: each use's agency, product, status and dates, written
+    in one call, as agency_rows are."""
+    rows = "\n".join(
+        f'<tr><th scope="row"><a href="{escape(use.agency.get_absolute_url())}">'
+        f"{escape(use.agency.name)}</a></th><td>{escape(use.product.name)}</td>\n"
+        f"<td>{badge(use.status, use.get_status_display())}</td>\n"
+        f"<td>{escape(capfirst(use.period))}</td></tr>"
+        for use in uses
+    )
+    return mark_safe(rows or '<tr><td colspan="4">No customers recorded.</td></tr>')
 
 
 @register.simple_tag
