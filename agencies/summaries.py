@@ -188,7 +188,8 @@ class StoredOrder:
     generation (records_summary), then each page's records fetched by id. A page of a vendor's
     50,000 customers costs what a page of its 100 would, but for one sort after each write.
 
-    `rows` is the queryset a page's records are read from: what a page shows of them."""
+    `rows` is the queryset a page's records are read from: what a page shows of them.
+    `queryset` may be a function that builds it, called only when the order is computed."""
 
     def __init__(self, key: str, queryset, rows) -> None:
         self.key, self.queryset, self.rows = key, queryset, rows
@@ -196,10 +197,12 @@ class StoredOrder:
 
     def ids(self) -> list[int]:
         if self._ids is None:
-            self._ids = records_summary(
-                self.key, lambda: list(self.queryset.values_list("pk", flat=True))
-            )
+            self._ids = records_summary(self.key, self.compute)
         return self._ids
+
+    def compute(self) -> list[int]:
+        queryset = self.queryset() if callable(self.queryset) else self.queryset
+        return list(queryset.values_list("pk", flat=True))
 
     def count(self) -> int:
         return len(self.ids())

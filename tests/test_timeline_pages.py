@@ -215,3 +215,25 @@ def test_an_agency_page_lists_the_statements_by_or_about_it_or_its_uses_oldest_f
     actions = client.get(agency.get_absolute_url(), {"kind": TimelineKind.ACTION})
     assert actions.context["statements"] == [about_it, by_it, about_its_use]
     assert client.get(f.make_agency().get_absolute_url()).context["statements"] == []
+
+
+def test_an_agency_pages_vendors_and_authorities_follow_each_write(client):
+    agency = f.make_agency()
+    f.make_use(agency=agency, product=f.make_product(vendor=f.make_vendor(name="Zeta Vision")))
+    action = f.make_action()
+    action.agencies.add(agency)
+    action.participants.create(authority=f.make_authority(name="Privacy Board"), role="lead")
+    f.make_use(product=f.make_product(vendor=f.make_vendor(name="Another agency's vendor")))
+
+    def named(key: str) -> list[str]:
+        return [record.name for record in client.get(agency.get_absolute_url()).context[key]]
+
+    assert named("vendors") == ["Zeta Vision"]
+    assert named("authorities") == ["Privacy Board"]
+    f.make_use(agency=agency, product=f.make_product(vendor=f.make_vendor(name="Acme Faces")))
+    action.participants.create(authority=f.make_authority(name="Data Commissioner"), role="lead")
+    hidden = f.make_action(publication="draft")
+    hidden.agencies.add(agency)
+    hidden.participants.create(authority=f.make_authority(name="Unseen Office"), role="lead")
+    assert named("vendors") == ["Acme Faces", "Zeta Vision"]
+    assert named("authorities") == ["Data Commissioner", "Privacy Board"]

@@ -112,15 +112,19 @@ def agency_detail_queryset(*, drafts: bool = False) -> QuerySet[Agency]:
     )
 
 
-def vendors_of(agency: Agency) -> QuerySet[Vendor]:
+def vendors_of(agency: Agency) -> list[Vendor]:
     """The vendors of the agency's public uses (a public use's product and vendor are public),
-    read as far as the page names them."""
-    return (
-        Vendor.objects.filter(products__uses__in=Use.objects.public().filter(agency=agency))
-        .only(*Vendor.named_by)
-        .distinct()
-        .order_by("name")
-    )
+    by name, read as far as the page names them. Which they are is kept per write generation
+    (StoredOrder): finding them visits every public use of the agency."""
+    return StoredOrder(
+        f"vendors-of-agency-{agency.pk}",
+        lambda: (
+            Vendor.objects.filter(products__uses__in=Use.objects.public().filter(agency=agency))
+            .distinct()
+            .order_by("name")
+        ),
+        named(Vendor),
+    )[:]
 
 
 @dataclass(frozen=True)
@@ -139,20 +143,30 @@ def status_over_time(agency: Agency) -> list[StatusStep]:
     return [StatusStep(change, public_uses.get(change.use_id)) for change in changes]
 
 
-def authorities_acting_on(agency: Agency) -> QuerySet[Authority]:
-    """The public authorities of the agency's public actions, once each and read as far as the
-    page names them: one query, where prefetching every action's authorities built hundreds of
-    rows to name a few."""
-    return (
-        Authority.objects.public()
-        .filter(
-            Q(participations__action__agencies=agency)
-            & RegulatoryAction.public_condition("participations__action__")
-        )
-        .only(*Authority.named_by)
-        .distinct()
-        .order_by("name")
-    )
+def authorities_acting_on(agency: Agency) -> list[Authority]:
+    """The public authorities of the agency's public actions, once each, by name, read as far as
+    the page names them. Which they are is kept per write generation (StoredOrder): finding them
+    visits every public action of the agency (7 ms of SQL for the 2,250 actions of the 5,000-fact
+    agency on PostgreSQL)."""
+    return StoredOrder(
+        f"authorities-of-agency-{agency.pk}",
+        lambda: (
+            Authority.objects.public()
+            .filter(
+                Q(participations__action__agencies=agency)
+                & RegulatoryAction.public_condition("participations__action__")
+            )
+            .distinct()
+            .order_by("name")
+        ),
+        named(Authority),
+    )[:]
+
+
+@built_once
+def named(model) -> QuerySet:
+    """The model's records read as far as naming and linking them."""
+    return model.objects.only(*model.named_by)
 
 
 @built_once
