@@ -188,11 +188,11 @@ class StoredOrder:
     generation (records_summary), then each page's records fetched by id. A page of a vendor's
     50,000 customers costs what a page of its 100 would, but for one sort after each write.
 
-    `rows` is the queryset a page's records are read from: what a page shows of them.
-    `queryset` may be a function that builds it, called only when the order is computed."""
+    `ordered` builds the queryset of the records in order, called only when the order is
+    computed; `rows` is the queryset a page's records are read from: what a page shows of them."""
 
-    def __init__(self, key: str, queryset, rows) -> None:
-        self.key, self.queryset, self.rows = key, queryset, rows
+    def __init__(self, key: str, ordered: Callable[[], Any], rows) -> None:
+        self.key, self.ordered, self.rows = key, ordered, rows
         self._ids: list[int] | None = None
 
     def ids(self) -> list[int]:
@@ -201,8 +201,7 @@ class StoredOrder:
         return self._ids
 
     def compute(self) -> list[int]:
-        queryset = self.queryset() if callable(self.queryset) else self.queryset
-        return list(queryset.values_list("pk", flat=True))
+        return list(self.ordered().values_list("pk", flat=True))
 
     def count(self) -> int:
         return len(self.ids())

@@ -186,9 +186,11 @@ CUSTOMER_ROW = (
 
 def customers_of(vendor: Vendor) -> StoredOrder:
     """The public uses of the vendor's products, by agency name: sorted once per write."""
-    uses = Use.objects.public().filter(product__vendor=vendor).order_by("agency__name", "pk")
-    rows = Use.objects.select_related("agency", "product").only(*CUSTOMER_ROW)
-    return StoredOrder(f"customers-{vendor.pk}", uses, rows)
+    return StoredOrder(
+        f"customers-{vendor.pk}",
+        lambda: Use.objects.public().filter(product__vendor=vendor).order_by("agency__name", "pk"),
+        Use.objects.select_related("agency", "product").only(*CUSTOMER_ROW),
+    )
 
 
 @built_once

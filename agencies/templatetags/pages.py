@@ -160,7 +160,7 @@ def timeline_item(event) -> str:
         f'<li class="event event-{kind}">',
         f'<p class="event-date">{date}</p>',
         '<div class="event-body">',
-        f'<p class="event-kind">{kind[:1].upper()}{kind[1:]}{about}</p>',
+        f'<p class="event-kind">{capfirst(kind)}{about}</p>',
         f'<h3 class="event-title">{linked}</h3>',
     ]
     if event.kind == "statement":
