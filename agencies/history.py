@@ -5,11 +5,14 @@ table (django-simple-history), so recent changes read a few rows from each and m
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from heapq import merge
 from itertools import islice
 
-from django.db.models import Q
+from django.apps import apps
+from django.db.models import Q, QuerySet
 
 from .models import (
     CITATION_FIELD_OF,
@@ -27,6 +30,7 @@ from .models import (
     Use,
     Vendor,
 )
+from .summaries import records_summary
 
 # The kinds of record with public pages, whose changes the public may follow.
 PUBLIC_HISTORY = (Agency, Vendor, Use, Incident, RegulatoryAction, Authority, Source)
@@ -134,33 +138,26 @@ def display(value) -> str:
     return "—" if value in (None, "") else str(value)
 
 
-def versions_of(model, rows, describe=title_of) -> list[Version]:
-    """Published versions of records of one kind (history rows, in any order), each with what
-    changed from the version of the same record before it; `describe` names a version."""
-    tracked = [
-        f for f in model._meta.concrete_fields if f.name not in UNTRACKED and not f.is_relation
+def tracked_fields(model) -> list:
+    return [f for f in model._meta.concrete_fields if f.name not in UNTRACKED and not f.is_relation]
+
+
+def changes_between(tracked, before, row) -> list[FieldChange]:
+    """What a version changed from the one before it, in the fields a reader follows."""
+    return [
+        FieldChange(str(f.verbose_name), display(getattr(before, f.attname)), display(new))
+        for f in tracked
+        if getattr(before, f.attname) != (new := getattr(row, f.attname))
     ]
-    versions, previous = [], {}
-    for row in sorted(rows, key=lambda row: (row.history_date, row.history_id)):
-        before = previous.get(row.id)
-        changes = [
-            FieldChange(str(f.verbose_name), display(getattr(before, f.attname)), display(new))
-            for f in tracked
-            if before is not None and getattr(before, f.attname) != (new := getattr(row, f.attname))
-        ]
-        if before is None or changes or row.history_type == "-":
-            change = "Published" if before is None else CHANGE_WORDS[row.history_type]
-            versions.append(Version(row.history_date, "", describe(row), "", change, changes))
-        previous[row.id] = row
-    return versions
 
 
-def published_rows(model, **condition):
+def published_rows(model, condition: Q):
     """History rows of published versions (a citation has no publication of its own: its rows
-    are shown while the citation is public)."""
-    rows = model.history.filter(**condition)
+    are shown while the citation is public). `condition` names the records, and bounds the
+    citations checked to theirs: checking every public citation read 110,000 ids a page."""
+    rows = model.history.filter(condition)
     if model is Citation:
-        return rows.filter(id__in=Citation.objects.public().values("id"))
+        return rows.filter(id__in=Citation.objects.public().filter(condition).values("id"))
     return rows.filter(publication=PUBLISHED)
 
 
@@ -168,31 +165,116 @@ def cited_by(row) -> str:
     return f"Citation: {row.quote or row.claim}"[:120]
 
 
-def record_versions(record) -> list[Version]:
+@dataclass(frozen=True)
+class Shown:
+    """A version a record's history shows: its history row, the row it is compared with
+    (None: its first published version) and what it is named."""
+
+    model: str  # the model's label
+    history_id: int
+    before_id: int | None
+    title: str
+
+
+class RecordHistory:
     """A record's published versions and those of its facts (an agency's uses and their
     citations, an action's authorities, a vendor's products, every record's citations), newest
-    first, each with what changed from the one before."""
-    model = type(record)
-    versions = versions_of(model, published_rows(model, id=record.pk), lambda row: "")
-    field_name = CITATION_FIELD_OF.get(model._meta.model_name)
-    citations = Q(**{f"{field_name}_id": record.pk}) if field_name else Q(pk__in=[])
-    if model is Agency:
-        uses = list(Use.objects.public().filter(agency=record).select_related("product"))
-        names = {use.pk: f"Use of {use.product.name}" for use in uses}
-        versions += versions_of(Use, published_rows(Use, id__in=names), lambda row: names[row.id])
-        citations |= Q(use_id__in=list(names))
-    elif model is Vendor:
-        versions += versions_of(Product, published_rows(Product, vendor_id=record.pk))
-    elif model is RegulatoryAction:
-        authorities = dict(Authority.objects.public().values_list("pk", "name"))
-        versions += versions_of(
-            ActionAuthority,
-            ActionAuthority.history.filter(action_id=record.pk, authority_id__in=authorities),
-            lambda row: f"{authorities[row.authority_id]}: {row.get_role_display().lower()}",
-        )
-    if model is not Source:
-        versions += versions_of(Citation, published_rows(Citation).filter(citations), cited_by)
-    return sorted(versions, key=lambda version: version.when, reverse=True)
+    first, each with what changed from the one before, as Django's Paginator pages them.
+
+    Which versions they are is kept once per write generation (records_summary), as a
+    timeline's order is: finding them compares every version of every fact, thousands for a
+    large agency. A page then reads its fifty rows, and the ones they are compared with."""
+
+    def __init__(self, record) -> None:
+        self.record = record
+        self._shown: list[Shown] | None = None
+
+    def shown(self) -> list[Shown]:
+        if self._shown is None:
+            model = type(self.record)
+            key = f"history:{model._meta.label_lower}:{self.record.pk}"
+            self._shown = records_summary(key, self.compute)
+        return self._shown
+
+    def count(self) -> int:
+        return len(self.shown())
+
+    def facts(self) -> list[tuple[type, QuerySet, Callable]]:
+        """(model, its published history rows, how a version is named) of each kind of history
+        the record's page holds."""
+        record, model = self.record, type(self.record)
+        parts = [(model, published_rows(model, Q(id=record.pk)), lambda row: "")]
+        field_name = CITATION_FIELD_OF.get(model._meta.model_name)
+        citations = Q(**{f"{field_name}_id": record.pk}) if field_name else Q(pk__in=[])
+        if model is Agency:
+            uses = Use.objects.public().filter(agency=record).select_related("product")
+            names = {use.pk: f"Use of {use.product.name}" for use in uses}
+            rows = published_rows(Use, Q(id__in=names))
+            parts.append((Use, rows, lambda row: names[row.id]))
+            citations |= Q(use_id__in=list(names))
+        elif model is Vendor:
+            parts.append((Product, published_rows(Product, Q(vendor_id=record.pk)), title_of))
+        elif model is RegulatoryAction:
+            authorities = dict(Authority.objects.public().values_list("pk", "name"))
+            rows = ActionAuthority.history.filter(action_id=record.pk, authority_id__in=authorities)
+            parts.append(
+                (
+                    ActionAuthority,
+                    rows,
+                    lambda row: (
+                        f"{authorities[row.authority_id]}: {row.get_role_display().lower()}"
+                    ),
+                )
+            )
+        if model is not Source:
+            parts.append((Citation, published_rows(Citation, citations), cited_by))
+        return parts
+
+    def compute(self) -> list[Shown]:
+        """Every version that changed what a reader follows, newest first."""
+        found = []
+        for model, rows, describe in self.facts():
+            tracked, previous = tracked_fields(model), {}
+            for row in sorted(rows, key=lambda row: (row.history_date, row.history_id)):
+                before = previous.get(row.id)
+                if (
+                    before is None
+                    or row.history_type == "-"
+                    or changes_between(tracked, before, row)
+                ):
+                    before_id = None if before is None else before.history_id
+                    shown = Shown(model._meta.label, row.history_id, before_id, describe(row))
+                    found.append((row.history_date, shown))
+                previous[row.id] = row
+        found.sort(key=lambda pair: pair[0], reverse=True)
+        return [shown for _, shown in found]
+
+    def __getitem__(self, page: slice) -> list[Version]:
+        """The page's versions: each kind's rows, and those they are compared with, in one
+        query."""
+        shown = self.shown()[page]
+        wanted = defaultdict(set)
+        for version in shown:
+            wanted[version.model] |= {version.history_id, version.before_id} - {None}
+        rows = {}
+        for label, ids in wanted.items():
+            history = apps.get_model(label).history
+            rows[label] = history.in_bulk(ids, field_name="history_id")
+        versions = []
+        for version in shown:
+            kept = rows[version.model]
+            row, before = kept.get(version.history_id), kept.get(version.before_id)
+            if row is None:  # purged from the history since the versions were found
+                continue
+            if version.before_id is None:
+                change, fields = "Published", []
+            else:
+                change, fields = CHANGE_WORDS[row.history_type], []
+                if before is not None:
+                    tracked = tracked_fields(apps.get_model(version.model))
+                    fields = changes_between(tracked, before, row)
+            versions.append(Version(row.history_date, "", version.title, "", change, fields))
+        return versions
 
 
 def changes_since_published(record) -> list[FieldChange] | None:

@@ -27,6 +27,7 @@ class HtmxHttpRequest(HttpRequest):
 
 PAGE_SIZE = 25
 TIMELINE_PAGE = 50
+HISTORY_PAGE = 50
 
 
 def wants_fragment(request: HtmxHttpRequest) -> bool:

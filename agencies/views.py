@@ -36,6 +36,7 @@ from .models import (
 )
 from .places import COUNTRIES, SUBDIVISIONS
 from .responses import (
+    HISTORY_PAGE,
     TIMELINE_PAGE,
     HtmxHttpRequest,
     changed_options,
@@ -380,8 +381,5 @@ def record_history(
     if kind == "statements":  # a statement is named by who said it
         records = records.select_related("speaker", "agency", "vendor", "authority")
     record = get_object_or_404(records, **lookup)
-    return render(
-        request,
-        "agencies/record_history.html",
-        {"record": record, "versions": history.record_versions(record)},
-    )
+    versions = paginate(request, history.RecordHistory(record), HISTORY_PAGE)
+    return render(request, "agencies/record_history.html", {"record": record, "versions": versions})

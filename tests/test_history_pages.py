@@ -1,0 +1,86 @@
+"""A record's public history is paged: fifty versions a page, newest first, each with what
+changed from the one before it, the pages together holding every published version once."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def summaries_edited(agency, times: int) -> None:
+    for number in range(1, times + 1):
+        agency.summary = f"Summary {number}."
+        f.edited(agency)
+
+
+def shown_versions(client, url: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Each page's versions as (change, [(before, after) of each field]), page after page."""
+    shown, page = [], 1
+    while True:
+        response = client.get(url, {"page": page})
+        assert response.status_code == 200
+        versions = response.context["versions"]
+        shown += [
+            (version.change, [(field.old, field.new) for field in version.fields])
+            for version in versions.object_list
+        ]
+        if not versions.has_next():
+            return shown
+        page += 1
+
+
+def test_the_pages_hold_every_version_newest_first_with_what_changed(client):
+    agency = f.make_agency(summary="Summary 0.")
+    summaries_edited(agency, 60)
+    url = f"/agencies/{agency.slug}/history/"
+
+    first = client.get(url)
+    assert len(first.context["versions"].object_list) == 50  # of 61 of its own and a citation
+    assert "62 versions, 50 a page." in first.content.decode()
+    assert 'rel="next"' in first.content.decode()
+
+    agency_versions = [
+        version for version in shown_versions(client, url) if version[0] != "Published"
+    ]
+    expected = [
+        ("Changed", [(f"Summary {number - 1}.", f"Summary {number}.")])
+        for number in range(60, 0, -1)
+    ]
+    assert agency_versions == expected
+    # The agency's first version, and its citation's, are on the last page.
+    assert [version[0] for version in shown_versions(client, url)].count("Published") == 2
+
+
+def test_a_page_of_many_versions_runs_the_queries_of_a_page_of_a_few(client):
+    counts = []
+    for edits in (55, 200):
+        agency = f.make_agency()
+        summaries_edited(agency, edits)
+        url = f"/agencies/{agency.slug}/history/"
+        client.get(url)  # the first read after a write finds the versions
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert len(response.context["versions"].object_list) == 50
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_an_edit_is_on_the_first_page_at_once(client):
+    agency = f.make_agency(summary="Before.")
+    url = f"/agencies/{agency.slug}/history/"
+    assert "After." not in client.get(url).content.decode()
+    agency.summary = "After."
+    f.edited(agency)
+    versions = client.get(url).context["versions"].object_list
+    assert (versions[0].change, versions[0].fields[0].new) == ("Changed", "After.")
+
+
+def test_a_page_past_the_end_shows_the_last_and_a_bad_page_the_first(client):
+    agency = f.make_agency()
+    summaries_edited(agency, 55)
+    url = f"/agencies/{agency.slug}/history/"
+    assert client.get(url, {"page": 99}).context["versions"].number == 2
+    assert client.get(url, {"page": "x"}).context["versions"].number == 1
