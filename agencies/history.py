@@ -12,7 +12,7 @@ from heapq import merge
 from itertools import islice
 
 from django.apps import apps
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .models import (
     CITATION_FIELD_OF,
@@ -80,7 +80,9 @@ def recent_changes(limit: int = 50) -> list[Version]:
         rows = (
             model.history.filter(publication=PUBLISHED)
             .exclude(history_type="-")
-            .filter(id__in=model.objects.public().values("id"))  # still public now
+            # Still public now, asked of each row read newest first: a list of every public
+            # record's id (`id__in`) read 60,000 ids for the uses alone.
+            .filter(Exists(model.objects.public().filter(pk=OuterRef("id"))))
             .order_by("-history_date", "-history_id")[:limit]
         )
         rows = list(rows)
@@ -118,7 +120,9 @@ def use_names(rows) -> dict[int, str]:
 def status_versions(limit: int) -> list[Version]:
     """The newest changes of public agencies' derived statuses, as changes in the record."""
     changes = (
-        StatusChange.objects.filter(agency__in=Agency.objects.public())
+        # Newest first along status_change_recent_idx, each asked whether its agency is
+        # public: joining to public agencies first sorted every change (60 ms at 20,000).
+        StatusChange.objects.filter(Exists(Agency.objects.public().filter(pk=OuterRef("agency"))))
         .select_related("agency")
         .order_by("-recorded_at", "-pk")[:limit]
     )

@@ -1592,7 +1592,11 @@ class StatusChange(models.Model):
     class Meta:
         ordering = ["-recorded_at", "-pk"]
         default_permissions = ("view",)  # derived by the status rule, never edited
-        indexes = [models.Index(fields=["agency", "recorded_at"], name="status_change_agency_idx")]
+        indexes = [
+            models.Index(fields=["agency", "recorded_at"], name="status_change_agency_idx"),
+            # Recent changes read the newest across agencies, walking this backwards.
+            models.Index(fields=["recorded_at", "id"], name="status_change_recent_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=in_choices("from_status", choices.AgencyStatus)

@@ -189,26 +189,40 @@ class StoredOrder:
     50,000 customers costs what a page of its 100 would, but for one sort after each write.
 
     `ordered` builds the queryset of the records in order, called only when the order is
-    computed; `rows` is the queryset a page's records are read from: what a page shows of them."""
+    computed; `rows` is the queryset a page's records are read from: what a page shows of them.
+    `figures` name annotations of `ordered` kept with the order and given to each record read,
+    counts that visit every row of another table (a vendor's customers) and would otherwise be
+    counted again on every read."""
 
-    def __init__(self, key: str, ordered: Callable[[], Any], rows) -> None:
-        self.key, self.ordered, self.rows = key, ordered, rows
-        self._ids: list[int] | None = None
+    def __init__(
+        self, key: str, ordered: Callable[[], Any], rows, figures: tuple[str, ...] = ()
+    ) -> None:
+        self.key, self.ordered, self.rows, self.figures = key, ordered, rows, figures
+        self._stored: tuple[list[int], dict[int, tuple]] | None = None
+
+    def stored(self) -> tuple[list[int], dict[int, tuple]]:
+        if self._stored is None:
+            self._stored = records_summary(self.key, self.compute)
+        return self._stored
 
     def ids(self) -> list[int]:
-        if self._ids is None:
-            self._ids = records_summary(self.key, self.compute)
-        return self._ids
+        return self.stored()[0]
 
-    def compute(self) -> list[int]:
-        return list(self.ordered().values_list("pk", flat=True))
+    def compute(self) -> tuple[list[int], dict[int, tuple]]:
+        rows = list(self.ordered().values_list("pk", *self.figures))
+        return [row[0] for row in rows], {row[0]: row[1:] for row in rows if self.figures}
 
     def count(self) -> int:
         return len(self.ids())
 
     def __getitem__(self, page: slice) -> list:
-        ids = self.ids()[page]
+        ids, figures = self.stored()
+        ids = ids[page]
         # Public when the order was stored, and no write since: the generation would have moved.
         found = self.rows.filter(pk__in=ids)
         by_id = {record.pk: record for record in found}
-        return [by_id[pk] for pk in ids if pk in by_id]
+        shown = [by_id[pk] for pk in ids if pk in by_id]
+        for record in shown if self.figures else ():
+            for name, value in zip(self.figures, figures[record.pk], strict=True):
+                setattr(record, name, value)
+        return shown

@@ -164,7 +164,7 @@ def agency_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 @public_page
 def vendor_list(request: HtmxHttpRequest) -> HttpResponse:
-    page = paginate(request, lists.vendor_list())
+    page = paginate(request, lists.stored_vendor_list())
     return render(request, "agencies/vendor_list.html", {"page": page})
 
 

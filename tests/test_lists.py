@@ -10,7 +10,7 @@ import pytest
 
 from agencies import choices
 
-from .factories import make_incident
+from .factories import deleted, make_incident, make_product, make_use, make_vendor
 
 
 def shown_dates(html: str) -> list[str]:
@@ -161,3 +161,21 @@ def test_an_agency_row_shows_its_name_kind_place_and_status_escaped(client, db):
     assert "<td>O&#x27;Hara, Ontario</td>" in row
     assert '<span class="status status-confirmed">' in row
     assert f'<span class="muted">{escape(agency.status_summary)}</span>' in row
+
+
+def test_the_vendor_list_counts_follow_each_write_in_the_order_they_give(client, db):
+    """Its order and counts are kept per write generation: a new customer moves both."""
+
+    def shown() -> list[tuple[str, int, int]]:
+        page = client.get("/vendors/").context["page"]
+        return [(v.name, v.customer_count, v.product_count) for v in page.object_list]
+
+    alpha = make_product(vendor=make_vendor(name="Alpha"))
+    beta = make_product(vendor=make_vendor(name="Beta"))
+    make_use(product=alpha)
+    assert shown() == [("Alpha", 1, 1), ("Beta", 0, 1)]
+    make_use(product=beta)
+    second = make_use(product=beta)
+    assert shown() == [("Beta", 2, 1), ("Alpha", 1, 1)]
+    deleted(second)
+    assert shown() == [("Alpha", 1, 1), ("Beta", 1, 1)]  # a tie goes by name

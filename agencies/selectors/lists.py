@@ -37,7 +37,7 @@ from ..models import (
     Use,
     Vendor,
 )
-from ..summaries import stored_count
+from ..summaries import StoredOrder, stored_count
 from .records import (
     acting_authorities,
     newest,
@@ -221,6 +221,17 @@ def vendor_list(filters: dict[str, str] | None = None) -> QuerySet[Vendor]:
     )
 
 
+def stored_vendor_list() -> StoredOrder:
+    """The vendor list page: its order and counts kept per write generation (StoredOrder), as
+    the dashboard's figures are. Counting every vendor's customers reads every public use."""
+    return StoredOrder(
+        "vendor-list",
+        vendor_list,
+        Vendor.objects.public(),
+        figures=("customer_count", "product_count"),
+    )
+
+
 def incident_list(filters: dict[str, str]) -> QuerySet[Incident]:
     incidents = changed_since(Incident.objects.public(), filters).prefetch_related(
         public("agencies", Agency), public("vendors", Vendor)
@@ -269,12 +280,14 @@ def statement_list(filters: dict[str, str]) -> QuerySet[Statement]:
 
 
 def statement_speakers() -> dict[str, list[tuple[str, str]]]:
-    """The ledger's choices: the agencies and the people with public statements, by name."""
+    """The ledger's choices: the agencies and the people with public statements, by name.
+    Found from the statements (`pk__in`), not by asking of every agency whether it has one
+    (EXISTS): 0.5 ms against 23 at 20,000 agencies on SQLite."""
     said = Statement.objects.public()
     agencies = Agency.objects.public().filter(
-        Exists(said.filter(Q(agency=OuterRef("pk")) | Q(about_agency=OuterRef("pk"))))
+        Q(pk__in=said.values("agency")) | Q(pk__in=said.values("about_agency"))
     )
-    people = Person.objects.public().filter(Exists(said.filter(speaker=OuterRef("pk"))))
+    people = Person.objects.public().filter(pk__in=said.values("speaker"))
     return {
         "agency": list(agencies.order_by("name").values_list("slug", "name")),
         "speaker": list(people.order_by("name").values_list("slug", "name")),
