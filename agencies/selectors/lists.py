@@ -41,7 +41,7 @@ from ..summaries import StoredOrder, stored_count
 from .records import (
     acting_authorities,
     newest,
-    public,
+    public_named,
     statements_shown,
     with_named_records,
 )
@@ -234,7 +234,7 @@ def stored_vendor_list() -> StoredOrder:
 
 def incident_list(filters: dict[str, str]) -> QuerySet[Incident]:
     incidents = changed_since(Incident.objects.public(), filters).prefetch_related(
-        public("agencies", Agency), public("vendors", Vendor)
+        public_named("agencies", Agency), public_named("vendors", Vendor)
     )
     if filters.get("kind"):
         incidents = incidents.filter(kind=filters["kind"])
@@ -244,7 +244,7 @@ def incident_list(filters: dict[str, str]) -> QuerySet[Incident]:
 def action_list(filters: dict[str, str]) -> QuerySet[RegulatoryAction]:
     actions = changed_since(RegulatoryAction.objects.public(), filters).with_last_reported()
     actions = actions.prefetch_related(
-        acting_authorities(), public("agencies", Agency), public("vendors", Vendor)
+        acting_authorities(), public_named("agencies", Agency), public_named("vendors", Vendor)
     )
     if filters.get("kind"):
         actions = actions.filter(kind=filters["kind"])

@@ -86,6 +86,13 @@ def public(lookup: str, model) -> Prefetch:
     return Prefetch(lookup, queryset=model.objects.public())
 
 
+def public_named(lookup: str, model) -> Prefetch:
+    """Prefetch the public records of a relation, read as far as naming and linking them: an
+    incident's agencies and vendors, every column of which took a quarter of the incident
+    list's time to read."""
+    return Prefetch(lookup, queryset=model.objects.public().only(*model.named_by))
+
+
 def acting_authorities() -> Prefetch:
     """An action's public authorities, with their roles."""
     return Prefetch(
@@ -197,7 +204,7 @@ def customers_of(vendor: Vendor) -> StoredOrder:
 def incident_page_queryset(*, drafts: bool = False) -> QuerySet[Incident]:
     """An incident with its citations and the public agencies and vendors involved."""
     return shown(Incident, drafts).prefetch_related(
-        cited(), public("agencies", Agency), public("vendors", Vendor)
+        cited(), public_named("agencies", Agency), public_named("vendors", Vendor)
     )
 
 
@@ -211,8 +218,8 @@ def action_page_queryset(*, drafts: bool = False) -> QuerySet[RegulatoryAction]:
         .prefetch_related(
             cited(),
             acting_authorities(),
-            public("agencies", Agency),
-            public("vendors", Vendor),
+            public_named("agencies", Agency),
+            public_named("vendors", Vendor),
             Prefetch(
                 "steps",
                 queryset=ActionStep.objects.public().prefetch_related(cited()),
