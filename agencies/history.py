@@ -187,7 +187,7 @@ class RecordHistory:
 
     Which versions they are is kept once per write generation (records_summary), as a
     timeline's order is: finding them compares every version of every fact, thousands for a
-    large agency. A page then reads its fifty rows, and the ones they are compared with."""
+    large agency. A page then reads its own rows, and the ones they are compared with."""
 
     def __init__(self, record) -> None:
         self.record = record

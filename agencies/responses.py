@@ -27,7 +27,9 @@ class HtmxHttpRequest(HttpRequest):
 
 PAGE_SIZE = 25
 TIMELINE_PAGE = 50
-HISTORY_PAGE = 50
+# A record page's own long lists: its history, an authority's actions, a source's citations
+# (the CTV report behind the first story is cited 61 times: one page).
+RECORD_LIST_PAGE = 100
 
 
 def wants_fragment(request: HtmxHttpRequest) -> bool:

@@ -24,6 +24,7 @@ from .models import (
     Product,
     RegulatoryAction,
     Source,
+    StatusChange,
     Use,
     Vendor,
 )
@@ -402,10 +403,28 @@ def generate(sizes: Sizes, seed: int = 1, *, allow_real: bool = False) -> dict[s
     product_vendor = {product.pk: product for product in products}
     for use in uses:
         use.product = product_vendor[use.product_id]
+    # Each status is kept as the site keeps one, with its change from "no known use": recent
+    # changes and an agency's status over time read them. One minute apart, in a fixed order.
+    changes, recorded_at = [], datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
     for agency in agencies:
         derived = derive_status(uses_of[agency.pk], actions_of[agency.pk])
+        if derived.status != agency.status:
+            use = derived.deciding_use
+            recorded_at += datetime.timedelta(minutes=1)
+            changes.append(
+                StatusChange(
+                    agency=agency,
+                    from_status=agency.status,
+                    to_status=derived.status,
+                    summary=derived.summary[:500],
+                    use=use,
+                    fact_public_at=use.published_at if use else None,
+                    recorded_at=recorded_at,
+                )
+            )
         agency.status, agency.status_summary = derived.status, derived.summary[:500]
     Agency.objects.bulk_update(agencies, ["status", "status_summary"], batch_size=BATCH)
+    create(StatusChange, changes)
     # Bulk writes send no signals: the stored public rule and the caches are brought up to date.
     stored_public_rule.store_all()
     record_changed()
@@ -419,6 +438,7 @@ def generate(sizes: Sizes, seed: int = 1, *, allow_real: bool = False) -> dict[s
         "citations": len(citations),
         "sources": len(sources),
         "facts": len(uses) + len(incidents) + len(actions) + len(citations),
+        "status changes": len(changes),
     }
 
 

@@ -36,7 +36,7 @@ from .models import (
 )
 from .places import COUNTRIES, SUBDIVISIONS
 from .responses import (
-    HISTORY_PAGE,
+    RECORD_LIST_PAGE,
     TIMELINE_PAGE,
     HtmxHttpRequest,
     changed_options,
@@ -298,10 +298,9 @@ def authority_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     authority = get_object_or_404(
         records.authority_page_queryset(drafts=previewing(request)), slug=slug
     )
+    parts = paginate(request, records.actions_of(authority), RECORD_LIST_PAGE)
     return render_record(
-        request,
-        "agencies/authority_detail.html",
-        {"authority": authority, "parts": records.actions_of(authority)},
+        request, "agencies/authority_detail.html", {"authority": authority, "parts": parts}
     )
 
 
@@ -314,7 +313,11 @@ def source_list(request: HtmxHttpRequest) -> HttpResponse:
 @public_page
 def source_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     source = get_object_or_404(records.shown(Source, previewing(request)), slug=slug)
-    citations = records.with_named_records(source.citations.public())
+    citations = paginate(
+        request,
+        records.with_named_records(source.citations.public()).order_by("pk"),
+        RECORD_LIST_PAGE,
+    )
     return render_record(
         request, "agencies/source_detail.html", {"source": source, "citations": citations}
     )
@@ -381,5 +384,5 @@ def record_history(
     if kind == "statements":  # a statement is named by who said it
         records = records.select_related("speaker", "agency", "vendor", "authority")
     record = get_object_or_404(records, **lookup)
-    versions = paginate(request, history.RecordHistory(record), HISTORY_PAGE)
+    versions = paginate(request, history.RecordHistory(record), RECORD_LIST_PAGE)
     return render(request, "agencies/record_history.html", {"record": record, "versions": versions})

@@ -1,10 +1,11 @@
-"""A record's public history is paged: fifty versions a page, newest first, each with what
+"""A record's public history is paged: a hundred versions a page, newest first, each with what
 changed from the one before it, the pages together holding every published version once."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from agencies.responses import RECORD_LIST_PAGE
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -34,12 +35,14 @@ def shown_versions(client, url: str) -> list[tuple[str, list[tuple[str, str]]]]:
 
 def test_the_pages_hold_every_version_newest_first_with_what_changed(client):
     agency = f.make_agency(summary="Summary 0.")
-    summaries_edited(agency, 60)
+    edits = RECORD_LIST_PAGE + 10
+    summaries_edited(agency, edits)
     url = f"/agencies/{agency.slug}/history/"
 
     first = client.get(url)
-    assert len(first.context["versions"].object_list) == 50  # of 61 of its own and a citation
-    assert "62 versions, 50 a page." in first.content.decode()
+    assert len(first.context["versions"].object_list) == RECORD_LIST_PAGE
+    # Its own versions, and its citation's.
+    assert f"{edits + 2} versions, {RECORD_LIST_PAGE} a page." in first.content.decode()
     assert 'rel="next"' in first.content.decode()
 
     agency_versions = [
@@ -47,7 +50,7 @@ def test_the_pages_hold_every_version_newest_first_with_what_changed(client):
     ]
     expected = [
         ("Changed", [(f"Summary {number - 1}.", f"Summary {number}.")])
-        for number in range(60, 0, -1)
+        for number in range(edits, 0, -1)
     ]
     assert agency_versions == expected
     # The agency's first version, and its citation's, are on the last page.
@@ -56,14 +59,14 @@ def test_the_pages_hold_every_version_newest_first_with_what_changed(client):
 
 def test_a_page_of_many_versions_runs_the_queries_of_a_page_of_a_few(client):
     counts = []
-    for edits in (55, 200):
+    for edits in (RECORD_LIST_PAGE + 5, RECORD_LIST_PAGE * 3):
         agency = f.make_agency()
         summaries_edited(agency, edits)
         url = f"/agencies/{agency.slug}/history/"
         client.get(url)  # the first read after a write finds the versions
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
-        assert len(response.context["versions"].object_list) == 50
+        assert len(response.context["versions"].object_list) == RECORD_LIST_PAGE
         counts.append(len(queries))
     assert counts[0] == counts[1]
 
@@ -80,7 +83,7 @@ def test_an_edit_is_on_the_first_page_at_once(client):
 
 def test_a_page_past_the_end_shows_the_last_and_a_bad_page_the_first(client):
     agency = f.make_agency()
-    summaries_edited(agency, 55)
+    summaries_edited(agency, RECORD_LIST_PAGE + 5)
     url = f"/agencies/{agency.slug}/history/"
     assert client.get(url, {"page": 99}).context["versions"].number == 2
     assert client.get(url, {"page": "x"}).context["versions"].number == 1

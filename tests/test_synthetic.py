@@ -14,6 +14,7 @@ from agencies.models import (
     Incident,
     Product,
     RegulatoryAction,
+    StatusChange,
     Use,
     Vendor,
 )
@@ -75,8 +76,11 @@ def test_sizes_are_as_asked_and_everything_is_marked_synthetic():
     )
     for model in (*PUBLISHABLE_MODELS, Citation):
         assert not model.objects.filter(synthetic=False).exists(), model
-    # Statuses come from the site's rule, not left at the default.
+    # Statuses come from the site's rule, not left at the default, each kept as a change.
     assert Agency.objects.exclude(status="no_known_use").count() == 300
+    changes = StatusChange.objects.values_list("agency__status", "from_status", "to_status")
+    assert counts["status changes"] == len(changes) == 300
+    assert all(before == "no_known_use" and after == now for now, before, after in changes)
 
 
 def test_the_ladders_hold_the_stated_facts_and_customers():

@@ -100,3 +100,26 @@ def test_an_authority_page_leaves_out_draft_actions(client):
     html = client.get(authority.get_absolute_url()).content.decode()
     assert "Open probe" in html and "Acts jointly ·" in html
     assert "Unpublished probe" not in html
+
+
+def test_an_authority_with_many_actions_lists_them_a_page_at_a_time(client, monkeypatch):
+    monkeypatch.setattr("agencies.views.RECORD_LIST_PAGE", 2)
+    authority = f.make_authority()
+    for year in (2019, 2021, 2020):
+        action = f.make_action(title=f"Probe {year}", opened_on=datetime.date(year, 1, 1))
+        action.participants.create(authority=authority, role="lead")
+    pages = [client.get(authority.get_absolute_url(), {"page": n}) for n in (1, 2)]
+    titles = [[p.action.title for p in page.context["parts"].object_list] for page in pages]
+    assert titles == [["Probe 2021", "Probe 2020"], ["Probe 2019"]]  # newest first, once each
+    assert "3 actions, newest first, 2 a page." in pages[0].content.decode()
+
+
+def test_a_source_cited_many_times_lists_its_citations_a_page_at_a_time(client, monkeypatch):
+    monkeypatch.setattr("agencies.views.RECORD_LIST_PAGE", 2)
+    source = f.make_source()
+    for n in range(3):
+        f.make_citation(source=source, agency=f.make_agency(), quote=f"Words {n}.")
+    pages = [client.get(source.get_absolute_url(), {"page": n}) for n in (1, 2)]
+    quotes = [[c.quote for c in page.context["citations"].object_list] for page in pages]
+    assert quotes == [["Words 0.", "Words 1."], ["Words 2."]]
+    assert 'rel="next"' in pages[0].content.decode()
