@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from functools import partial
 
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
@@ -15,6 +16,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from .models import Agency, Incident, RegulatoryAction, Vendor
 from .selectors import records, timeline, timeline_pages
+from .summaries import records_summary
 
 FEED_SIZE = 50
 TAG_AUTHORITY = "facial-recognition-tracker,2026"
@@ -27,7 +29,11 @@ class EventsFeed(Feed):
     link = "/"
 
     def items(self):
-        return timeline.latest_events(limit=FEED_SIZE)
+        # The same for every reader until the next write: kept per write generation, as the
+        # dashboard's latest events are.
+        return records_summary(
+            f"latest-events:{FEED_SIZE}", partial(timeline.latest_events, limit=FEED_SIZE)
+        )
 
     def item_title(self, event) -> str:
         return f"{event.date}: {event.title}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from heapq import merge
 from itertools import islice
 
@@ -74,7 +75,14 @@ def title_of(version) -> str:
 
 
 def recent_changes(limit: int = 50) -> list[Version]:
-    """The newest published versions across the public kinds of record: one query a kind."""
+    """The newest published versions across the public kinds of record. The same for every
+    visitor until the next write: kept per write generation (records_summary), as the
+    dashboard's latest events are."""
+    return records_summary(f"recent-changes:{limit}", partial(newest_versions, limit))
+
+
+def newest_versions(limit: int) -> list[Version]:
+    """recent_changes, read: one query a kind of record."""
     per_kind = []
     for model in PUBLIC_HISTORY:
         rows = (

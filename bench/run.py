@@ -66,6 +66,23 @@ def pages(sizes: str = "default") -> list[tuple[str, str, str]]:
             for n in ladders["vendor_customers"]
         ),
         ("search", "/search/?q=harbour+police", "html"),
+        # The other pages, one of each kind: every HTML page is held to the same targets.
+        ("vendor list", "/vendors/", "html"),
+        ("incident list", "/incidents/", "html"),
+        ("action list", "/actions/", "html"),
+        ("statement list", "/statements/", "html"),
+        ("source list", "/sources/", "html"),
+        ("recent changes", "/changes/", "html"),
+        ("an incident", "/incidents/synthetic-incident-000000/", "html"),
+        ("an action", "/actions/synthetic-action-000000/", "html"),
+        ("an authority", "/authorities/synthetic-authority-000/", "html"),
+        ("a source", "/sources/synthetic-source-00000/", "html"),
+        (
+            f"history, agency with {max(ladders['agency_facts']):,} facts",
+            f"/agencies/synthetic-agency-facts-{max(ladders['agency_facts'])}/history/",
+            "html",
+        ),
+        ("events feed", "/feeds/events.atom", "feed"),
         ("API agency list", "/api/v1/agencies?page=2", "api"),
         ("API citation list", "/api/v1/citations", "api"),
         ("agencies CSV, full, 2 at a time", "/agencies/export.csv", "csv"),

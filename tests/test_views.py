@@ -54,11 +54,11 @@ PAGES = {
     "/authorities/crown-attorneys-office-ontario/history/": 4,
     "/search/?q=toronto": 10,
     "/data/": 0,
-    "/changes/": 9,
+    "/changes/": 1,
     "/agencies/toronto-police-service/history/": 5,
     "/sources/ctv-2020-02-26-clearview-breach/history/": 3,
     # Downloads and feeds: one query per 2,000 rows streamed, per prefetched relation.
-    "/feeds/events.atom": 12,
+    "/feeds/events.atom": 1,
     "/incidents/clearview-ai-customer-list-breach/feed.atom": 5,
     "/actions/joint-investigation-into-clearview-ai/feed.atom": 12,
     "/agencies/toronto-police-service/feed.atom": 10,
