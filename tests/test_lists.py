@@ -10,7 +10,15 @@ import pytest
 
 from agencies import choices
 
-from .factories import deleted, make_incident, make_product, make_use, make_vendor
+from .factories import (
+    deleted,
+    make_action,
+    make_agency,
+    make_incident,
+    make_product,
+    make_use,
+    make_vendor,
+)
 
 
 def shown_dates(html: str) -> list[str]:
@@ -179,3 +187,11 @@ def test_the_vendor_list_counts_follow_each_write_in_the_order_they_give(client,
     assert shown() == [("Beta", 2, 1), ("Alpha", 1, 1)]
     deleted(second)
     assert shown() == [("Alpha", 1, 1), ("Beta", 1, 1)]  # a tie goes by name
+
+
+def test_the_action_list_names_whom_each_action_is_about(client, db):
+    action = make_action(title="Probe of Harbour Police")
+    action.agencies.add(make_agency(name="Harbour Police"))
+    action.vendors.add(make_vendor(name="Facewise"))
+    html = client.get("/actions/").content.decode()
+    assert " · about Harbour Police, Facewise</p>" in html
