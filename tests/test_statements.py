@@ -300,3 +300,17 @@ def test_a_statement_about_a_use_or_an_agency_names_it_everywhere_it_is_shown(cl
     for said in (rows, api.values()):
         assert {row["about_agency"] for row in said} == {"example-police"}
     assert api[about_agency.pk]["about_action"] == about_agency.about_action.slug
+
+
+def test_the_ledgers_choices_follow_each_write(client):
+    """The agencies and people offered as filters are kept per write generation: a new
+    statement adds its agency, the agency it is about and its speaker at once."""
+
+    def offered() -> dict[str, list[str]]:
+        options = client.get("/statements/").context["options"]
+        return {name: [label for _, label in choices] for name, choices in options.items()}
+
+    assert offered() == {"agency": [], "speaker": []}
+    agency, about = f.make_agency(name="Bay Police"), f.make_agency(name="Alder Police")
+    f.make_statement(agency=agency, about_agency=about, speaker=f.make_person(name="Kim Ray"))
+    assert offered() == {"agency": ["Alder Police", "Bay Police"], "speaker": ["Kim Ray"]}
