@@ -178,13 +178,17 @@ def stored_count(queryset) -> int:
     only the ids, as every sort of a list has the same count, and an annotation its filters do
     not use changes no count (the action list's six subqueries took a third of its time to
     write out as SQL, for the key alone)."""
+    unordered = queryset.order_by()
+    query = unordered.query
+    # What a distinct, values or combined query selects is part of what it counts.
+    selects_what_it_counts = query.distinct or query.values_select or query.combinator
     try:
-        key_query = queryset.order_by().values("pk").query
+        key_query = query if selects_what_it_counts else unordered.values("pk").query
         sql, params = key_query.get_compiler(queryset.db).as_sql()
     except EmptyResultSet:  # a filter that can match nothing, such as a search of no words
         return 0
-    query = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
-    return records_summary(f"count:{query}", queryset.count)
+    digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+    return records_summary(f"count:{digest}", queryset.count)
 
 
 class StoredOrder:

@@ -87,3 +87,16 @@ def test_a_page_past_the_end_shows_the_last_and_a_bad_page_the_first(client):
     url = f"/agencies/{agency.slug}/history/"
     assert client.get(url, {"page": 99}).context["versions"].number == 2
     assert client.get(url, {"page": "x"}).context["versions"].number == 1
+
+
+def test_a_citation_moved_to_another_record_keeps_its_versions_in_the_first(client):
+    first, second = f.make_agency(), f.make_agency()
+    citation = f.make_citation(agency=first, quote="Before.")
+    citation.quote = "After."
+    f.edited(citation)
+    citation.agency = second
+    f.edited(citation)
+    versions = client.get(f"/agencies/{first.slug}/history/").context["versions"].object_list
+    quoted = [(v.change, v.title) for v in versions if v.title.startswith("Citation")]
+    # Newest first, before the agency's own citation, made with it.
+    assert quoted[:2] == [("Changed", "Citation: After."), ("Published", "Citation: Before.")]

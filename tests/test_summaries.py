@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from agencies import summaries as summaries_module
@@ -13,7 +14,7 @@ from agencies.models import Agency, Summary, Vendor
 from agencies.selectors import facets as facet_selectors
 from agencies.selectors import lists
 from agencies.services import publishing
-from agencies.summaries import records_summary, summaries
+from agencies.summaries import records_summary, stored_count, summaries
 
 from . import factories as f
 from .test_views import count_queries
@@ -248,3 +249,16 @@ def test_the_vendor_filter_offers_a_vendor_renamed_since_the_last_visit(client, 
     clearview.save()
     assert offered()["clearview-ai"] == "Clearview (renamed)"
     assert offered("/agencies/?vendor=clearview-ai")["clearview-ai"] == "Clearview (renamed)"
+
+
+def test_lists_that_differ_only_in_what_they_select_distinct_count_apart(db):
+    """A stored count is keyed by the SQL of the list's ids, save where what a list selects is
+    what it counts: distinct rows of different columns are different counts."""
+    agency, product = f.make_agency(), f.make_product()
+    f.make_use(agency=agency, product=product)
+    f.make_use(agency=agency, product=product)
+    by_use = Agency.objects.annotate(used=F("uses__id")).distinct()
+    by_product = Agency.objects.annotate(used=F("uses__product_id")).distinct()
+    assert (stored_count(by_use), stored_count(by_product)) == (2, 1)
+    names = Agency.objects.values("country").distinct()
+    assert (stored_count(names), stored_count(Agency.objects.all())) == (1, 1)
