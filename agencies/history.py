@@ -5,10 +5,10 @@ table (django-simple-history), so recent changes read a few rows from each and m
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 from heapq import merge
 from itertools import islice
 
@@ -78,7 +78,7 @@ def recent_changes(limit: int = 50) -> list[Version]:
     """The newest published versions across the public kinds of record. The same for every
     visitor until the next write: kept per write generation (records_summary), as the
     dashboard's latest events are."""
-    return records_summary(f"recent-changes:{limit}", partial(newest_versions, limit))
+    return records_summary(f"recent-changes:{limit}", functools.partial(newest_versions, limit))
 
 
 def newest_versions(limit: int) -> list[Version]:
@@ -150,8 +150,12 @@ def display(value) -> str:
     return "—" if value in (None, "") else str(value)
 
 
-def tracked_fields(model) -> list:
-    return [f for f in model._meta.concrete_fields if f.name not in UNTRACKED and not f.is_relation]
+@functools.cache
+def tracked_fields(model) -> tuple:
+    """The fields a reader follows: a page of versions compares a hundred rows by them."""
+    return tuple(
+        f for f in model._meta.concrete_fields if f.name not in UNTRACKED and not f.is_relation
+    )
 
 
 def changes_between(tracked, before, row) -> list[FieldChange]:
@@ -298,11 +302,5 @@ def changes_since_published(record) -> list[FieldChange] | None:
     ).first()
     if last is None:
         return None
-    model = type(record)
-    return [
-        FieldChange(str(f.verbose_name), display(getattr(last, f.attname)), display(now))
-        for f in model._meta.concrete_fields
-        if f.name not in UNTRACKED | {"publication"}
-        and not f.is_relation
-        and getattr(last, f.attname) != (now := getattr(record, f.attname))
-    ]
+    tracked = [f for f in tracked_fields(type(record)) if f.name != "publication"]
+    return changes_between(tracked, last, record)

@@ -52,7 +52,6 @@ from .responses import (
     wants_fragment,
     without_empty_parameters,
 )
-from .search import joins_as_written
 from .selectors import charts, facets, lists, records, timeline, timeline_pages
 from .selectors import dashboard as figures
 from .selectors import search as searching
@@ -319,10 +318,6 @@ def source_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         records.with_named_records(source.citations.public()).order_by("pk"),
         RECORD_LIST_PAGE,
     )
-    # Each citation names its record, one of nine kinds: read with the joins in the order
-    # written, as search reads them: 33 ms on PostgreSQL, most of it choosing an order, 4 so.
-    with joins_as_written(citations.object_list.db):
-        citations.object_list = list(citations.object_list)
     return render_record(
         request, "agencies/source_detail.html", {"source": source, "citations": citations}
     )
