@@ -182,7 +182,7 @@ ACTION = (
     ),
     Column(
         "latest_step",
-        lambda a: a.latest_step_kind,
+        lambda a: a.latest_step_kind or None,
         "Its latest public step, when steps are recorded: opened, finding, order, ...",
         type=str | None,
     ),

@@ -4,6 +4,7 @@ sources and quotes that back every one of them."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -15,7 +16,6 @@ from simple_history.models import HistoricalRecords
 
 from . import choices
 from .dates import PreciseDateAccessor, date_range, truncate
-from .lifecycle import KIND_ORDER
 from .links import record_url
 from .places import COUNTRY_CODE, SUBDIVISION_CODE, place_name
 from .prebuilt import built_once
@@ -46,6 +46,13 @@ def precise_date(
             default=choices.DatePrecision.DAY,
         ),
     )
+
+
+def derived_date(verbose_name: str) -> tuple[models.DateField, models.CharField]:
+    """A precise date a service derives and stores: no editor writes it."""
+    date, precision = precise_date(verbose_name, "Derived from the record, never edited.")
+    date.editable = precision.editable = False
+    return date, precision
 
 
 def in_choices(field: str, choice_class: type[models.TextChoices], *, blank: bool = False) -> Q:
@@ -235,13 +242,23 @@ class Publishable(Timestamped):
         return Q(**{f"{prefix}publication": PUBLISHED, f"{prefix}is_public": True})
 
 
-def record_history(**options) -> HistoricalRecords:
-    """A publishable record's history: every field an editor can change, not the stored rule."""
-    return HistoricalRecords(excluded_fields=STORED_RULE_FIELDS, **options)
+def record_history(*, derived: Iterable[str] = (), **options) -> HistoricalRecords:
+    """A publishable record's history: every field an editor can change, not the stored rule
+    nor the `derived` fields a service keeps."""
+    return HistoricalRecords(excluded_fields=[*STORED_RULE_FIELDS, *derived], **options)
 
 
 # What the signals derive, not what an editor writes: no history, no version check.
 STORED_RULE_FIELDS = ["published_and_sourced", "is_public"]
+# What services/actions.py derives of an action's progress from its steps and sources.
+PROGRESS_FIELDS = [
+    "last_reported_on",
+    "last_reported_on_precision",
+    "latest_step_kind",
+    "latest_step_on",
+    "latest_step_on_precision",
+    "latest_step_finding",
+]
 
 
 def public_if_set(field, prefix: str = "", *, stored: bool = True) -> Q:
@@ -277,6 +294,16 @@ def sourced(model, prefix: str = "") -> Exists:
     return Exists(Citation.objects.supporting(model, OuterRef(f"{prefix}pk")))
 
 
+def published_citations() -> models.Prefetch:
+    """A record's citations of published sources, with the source (published_citations):
+    whose dates say as of when it was last reported."""
+    return models.Prefetch(
+        "citations",
+        queryset=Citation.objects.filter(source__publication=PUBLISHED).select_related("source"),
+        to_attr="published_citations",
+    )
+
+
 class AgencyQuerySet(PublishableQuerySet):
     def for_status(self) -> AgencyQuerySet:
         """Prefetches what the status rule reads: uses that count (with products, and their
@@ -287,15 +314,7 @@ class AgencyQuerySet(PublishableQuerySet):
                 "uses",
                 queryset=Use.objects.counted_in_status()
                 .select_related("product__vendor")
-                .prefetch_related(
-                    models.Prefetch(
-                        "citations",
-                        queryset=Citation.objects.filter(
-                            source__publication=PUBLISHED
-                        ).select_related("source"),
-                        to_attr="published_citations",
-                    )
-                ),
+                .prefetch_related(published_citations()),
             ),
             models.Prefetch("actions", queryset=RegulatoryAction.objects.public().with_steps()),
         )
@@ -332,45 +351,6 @@ class ActionQuerySet(PublishableQuerySet):
                 queryset=Statement.objects.public().select_related("speaker"),
                 to_attr="replies",
             ),
-        )
-
-    def with_last_reported(self) -> ActionQuerySet:
-        """Annotates last_reported_on (and its precision): the date of the newest published
-        source that cites the action itself, what "open as of" means; and its latest public
-        step (latest_step_kind, _on, _on_precision, _finding), in the life cycle's order, what
-        an action with steps is known by instead. Six subqueries, one row each."""
-        newest = (
-            Citation.objects.supporting(RegulatoryAction, OuterRef("pk"))
-            .exclude(source__published_on=None)
-            .order_by("-source__published_on")
-        )
-        # The step it is known by, as lifecycle.latest_step() picks it: responses aside.
-        latest = (
-            ActionStep.objects.public()
-            .exclude(kind=choices.StepKind.RESPONSE)
-            .filter(action=OuterRef("pk"))
-            .order_by(
-                "-occurred_on",
-                models.Case(
-                    *(models.When(kind=kind, then=rank) for kind, rank in KIND_ORDER.items())
-                ).desc(),
-                "-pk",
-            )
-        )
-        return self.annotate(
-            last_reported_on=models.Subquery(newest.values("source__published_on")[:1]),
-            last_reported_on_precision=models.Subquery(
-                newest.values("source__published_on_precision")[:1]
-            ),
-            **{
-                f"latest_step_{name}": models.Subquery(latest.values(field)[:1])
-                for name, field in (
-                    ("kind", "kind"),
-                    ("on", "occurred_on"),
-                    ("on_precision", "occurred_on_precision"),
-                    ("finding", "finding"),
-                )
-            },
         )
 
 
@@ -853,15 +833,24 @@ class RegulatoryAction(Publishable):
         Vendor, blank=True, related_name="actions", verbose_name="about vendors"
     )
 
+    # What its state is told by, derived from its steps and sources whenever they are written
+    # (services/actions.py) and stored, as an agency's status is: the date of the newest
+    # published source that cites the action itself, what "open as of" means, and its latest
+    # public step, which an action with steps is known by instead.
+    last_reported_on, last_reported_on_precision = derived_date("last reported")
+    latest_step_kind = models.CharField(
+        max_length=20, choices=choices.StepKind, blank=True, editable=False
+    )
+    latest_step_on, latest_step_on_precision = derived_date("latest step")
+    latest_step_finding = models.CharField(max_length=300, blank=True, editable=False)
+
     opened = PreciseDateAccessor("opened_on")
     closed = PreciseDateAccessor("closed_on")
-    # Annotated by with_last_reported(): the newest published source about the action, and
-    # the date of its latest step.
     last_reported = PreciseDateAccessor("last_reported_on")
     latest_step_date = PreciseDateAccessor("latest_step_on")
 
     objects = PublicReadsManager.from_queryset(ActionQuerySet)()
-    history = record_history(m2m_fields=[agencies, vendors])
+    history = record_history(m2m_fields=[agencies, vendors], derived=PROGRESS_FIELDS)
 
     class Meta(Publishable.Meta):
         # Lists and the dashboard's latest events read the newest first.
@@ -914,8 +903,8 @@ class RegulatoryAction(Publishable):
 
     @property
     def latest_step_label(self) -> str:
-        """Its latest step's kind, as a page names it (annotated by with_last_reported)."""
-        return choices.STEP_KIND_LABELS.get(getattr(self, "latest_step_kind", None) or "", "")
+        """Its latest step's kind, as a page names it."""
+        return choices.STEP_KIND_LABELS.get(self.latest_step_kind, "")
 
 
 class ActionAuthority(models.Model):

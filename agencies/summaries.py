@@ -176,8 +176,8 @@ def stored_count(queryset) -> int:
     filtered list's total is the same for every visitor and every page of it until the next
     write. Keyed by the query's conditions, so every filter is in the key: its SQL selecting
     only the ids, as every sort of a list has the same count, and an annotation its filters do
-    not use changes no count (the action list's six subqueries took a third of its time to
-    write out as SQL, for the key alone)."""
+    not use changes no count (writing a list's subqueries out as SQL, for the key alone, took
+    a third of its time)."""
     unordered = queryset.order_by()
     query = unordered.query
     # What a distinct, values or combined query selects is part of what it counts.

@@ -29,6 +29,7 @@ from .models import (
     Vendor,
 )
 from .places import SUBDIVISIONS
+from .services.actions import store_action_states
 from .status import derive_status
 
 BATCH = 2000
@@ -427,6 +428,7 @@ def generate(sizes: Sizes, seed: int = 1, *, allow_real: bool = False) -> dict[s
     create(StatusChange, changes)
     # Bulk writes send no signals: the stored public rule and the caches are brought up to date.
     stored_public_rule.store_all()
+    store_action_states(RegulatoryAction.objects.values("pk"))  # from their sources
     record_changed()
 
     return {

@@ -113,9 +113,15 @@ def seeded_module(django_db_setup, django_db_blocker):
 @pytest.fixture
 def stored_rule_kept(db):
     """After the test, every stored flag of the public rule (a record's published_and_sourced
-    and is_public, a citation's is_public) is what the rule gives: no write the test made (in
-    admin, an import, a service) left one behind."""
+    and is_public, a citation's is_public) is what the rule gives, and every action's state
+    and progress what its steps and sources give: no write the test made (in admin, an
+    import, a service) left one behind."""
     from agencies import stored_public_rule
+    from agencies.models import RegulatoryAction
+    from agencies.services.actions import store_action_states
 
     yield
     assert stored_public_rule.store_all() == 0, "a write left a stored public flag stale"
+    assert store_action_states(RegulatoryAction.objects.values("pk")) == 0, (
+        "a write left an action's state or progress stale"
+    )

@@ -115,6 +115,7 @@ def make_authority(*, sourced: bool = True, **fields) -> Authority:
 
 
 def make_action(*, sourced: bool = True, **fields) -> RegulatoryAction:
+    """An action, saved through the edits service, so its progress follows its sources."""
     n = _n()
     values = {
         "title": f"Action {n}",
@@ -122,7 +123,9 @@ def make_action(*, sourced: bool = True, **fields) -> RegulatoryAction:
         "kind": choices.ActionKind.INVESTIGATION,
         "state": choices.ActionState.OPEN,
     }
-    return _public(RegulatoryAction.objects.create(**(PUBLISHED | values | fields)), sourced)
+    return edited(
+        _public(RegulatoryAction.objects.create(**(PUBLISHED | values | fields)), sourced)
+    )
 
 
 def make_person(*, sourced: bool = True, **fields) -> Person:

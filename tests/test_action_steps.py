@@ -146,3 +146,50 @@ def test_a_step_without_a_published_source_cannot_be_published(admin_client):
     assert response.status_code == 200
     assert "citation of a published source" in response.content.decode()
     assert not ActionStep.objects.exists()
+
+
+def test_the_lists_show_an_actions_progress_as_each_write_leaves_it(client):
+    """An action's latest step and its newest source's date are derived when they are written
+    and stored: the action list, the authority's page and the API follow each write."""
+    authority = f.make_authority()
+    action = f.make_action(title="Inquiry into the example service")
+    action.participants.create(authority=authority, role="lead")
+
+    def shown() -> tuple[str, str, dict]:
+        listed = client.get("/actions/").content.decode().split(action.title)[1]
+        part = client.get(authority.get_absolute_url()).content.decode().split(action.title)[1]
+        api = client.get(f"/api/v1/actions/{action.slug}").json()
+        return (
+            listed.split("</li>")[0],
+            part.split("</li>")[0],
+            {k: api[k] for k in ("last_reported", "latest_step", "latest_step_on")},
+        )
+
+    listed, part, api = shown()  # its one source is of 26 Feb 2020
+    assert 'Open as of <time datetime="2020-02-26">' in listed and "Open as of" in part
+    assert api == {"last_reported": "2020-02-26", "latest_step": None, "latest_step_on": None}
+
+    newer = f.make_source(published_on=D(2021, 5, 1))
+    citation = f.edited(f.make_citation(action=action, source=newer, quote="", claim="Said."))
+    assert shown()[2]["last_reported"] == "2021-05-01"
+    newer.published_on = D(2021, 7, 1)
+    f.edited(newer)
+    assert shown()[2]["last_reported"] == "2021-07-01"
+    f.deleted(citation)
+    assert shown()[2]["last_reported"] == "2020-02-26"
+
+    step = f.make_step(
+        action=action, kind="finding", occurred_on=D(2021, 6, 10), finding="Act contravened"
+    )
+    listed, part, api = shown()
+    phrase = 'Open; latest step: finding (Act contravened), <time datetime="2021-06-10">'
+    assert phrase in listed and phrase in part
+    assert api | {"last_reported": None} == {
+        "last_reported": None,
+        "latest_step": "finding",
+        "latest_step_on": "2021-06-10",
+    }
+    step.publication = "draft"  # a step not public is not shown, nor known by
+    f.edited(step)
+    listed, part, api = shown()
+    assert "latest step" not in listed and api["latest_step"] is None

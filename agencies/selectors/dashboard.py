@@ -92,7 +92,6 @@ def open_actions(limit: int = 10) -> list[RegulatoryAction]:
     return list(
         RegulatoryAction.objects.public()
         .filter(state=ActionState.OPEN)
-        .with_last_reported()
         .order_by(newest("opened_on"), "title")[:limit]
     )
 

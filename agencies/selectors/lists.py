@@ -242,7 +242,7 @@ def incident_list(filters: dict[str, str]) -> QuerySet[Incident]:
 
 
 def action_list(filters: dict[str, str]) -> QuerySet[RegulatoryAction]:
-    actions = changed_since(RegulatoryAction.objects.public(), filters).with_last_reported()
+    actions = changed_since(RegulatoryAction.objects.public(), filters)
     actions = actions.prefetch_related(
         acting_authorities(), public_named("agencies", Agency), public_named("vendors", Vendor)
     )

@@ -212,25 +212,21 @@ def incident_page_queryset(*, drafts: bool = False) -> QuerySet[Incident]:
 def action_page_queryset(*, drafts: bool = False) -> QuerySet[RegulatoryAction]:
     """An action with its citations, authorities (with roles), agencies and vendors, its
     steps and the statements about it, each with its citations."""
-    return (
-        shown(RegulatoryAction, drafts)
-        .with_last_reported()
-        .prefetch_related(
-            cited(),
-            acting_authorities(),
-            public_named("agencies", Agency),
-            public_named("vendors", Vendor),
-            Prefetch(
-                "steps",
-                queryset=ActionStep.objects.public().prefetch_related(cited()),
-                to_attr="shown_steps",
-            ),
-            Prefetch(
-                "statements",
-                queryset=statements_shown().order_by("said_on", "pk"),
-                to_attr="replies",
-            ),
-        )
+    return shown(RegulatoryAction, drafts).prefetch_related(
+        cited(),
+        acting_authorities(),
+        public_named("agencies", Agency),
+        public_named("vendors", Vendor),
+        Prefetch(
+            "steps",
+            queryset=ActionStep.objects.public().prefetch_related(cited()),
+            to_attr="shown_steps",
+        ),
+        Prefetch(
+            "statements",
+            queryset=statements_shown().order_by("said_on", "pk"),
+            to_attr="replies",
+        ),
     )
 
 

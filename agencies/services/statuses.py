@@ -10,7 +10,6 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from ..choices import DatePrecision
-from ..dates import PreciseDate
 from ..invalidation import record_changed
 from ..models import (
     ActionStep,
@@ -26,7 +25,7 @@ from ..models import (
     Vendor,
 )
 from ..status import derive_status
-from .actions import actions_touched_by, store_action_states
+from .actions import actions_touched_by, newest_source_date, store_action_states
 from .statements import store_contradictions
 
 BATCH = 1000
@@ -93,12 +92,6 @@ def touched_by(record) -> Touched:
     return Touched(frozenset(agencies_touched_by(record)), frozenset(actions_touched_by(record)))
 
 
-def last_reported(use) -> PreciseDate | None:
-    """The date of the newest published source behind a use (prefetched by for_status)."""
-    dates = [c.source.published for c in use.published_citations if c.source.published]
-    return max(dates, key=PreciseDate.sort_key) if dates else None
-
-
 STORED = [
     "status",
     "status_summary",
@@ -117,7 +110,7 @@ def store_statuses(agencies: QuerySet[Agency], *, recorded_at=None) -> int:
     for agency in agencies.for_status().iterator(chunk_size=BATCH):
         derived = derive_status(agency.uses.all(), agency.actions.all(), agency.pk)
         use = derived.deciding_use
-        reported = last_reported(use) if use else None
+        reported = newest_source_date(use.published_citations) if use else None
         if derived.status != agency.status:
             agency.changed_at = recorded_at
             changes.append(

@@ -10,6 +10,8 @@ from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
+from ..choices import ActionState
+
 register = template.Library()
 
 
@@ -121,10 +123,14 @@ def status_badge(status: str, label: str, reported=None) -> str:
     return mark_safe(badge(status, label, reported))
 
 
+def time_element(date) -> str:
+    """A precise date as the pages show it: readable, with its ISO form for machines."""
+    return f'<time datetime="{date.isoformat()}">{escape(str(date))}</time>'
+
+
 def badge(status: str, label: str, reported=None) -> str:
     when = (
-        f'<span class="reported">, last reported <time datetime="{reported.isoformat()}">'
-        f"{escape(str(reported))}</time></span>"
+        f'<span class="reported">, last reported {time_element(reported)}</span>'
         if reported
         else ""
     )
@@ -132,6 +138,21 @@ def badge(status: str, label: str, reported=None) -> str:
         f'<span class="status status-{escape(status)}"><span class="status-dot" aria-hidden="true">'
         f"</span>{escape(label)}</span>{when}"
     )
+
+
+@register.simple_tag
+def action_state(action) -> str:
+    """Open or closed. An action with steps is known by its latest step; one without says as
+    of when it is known open: its newest source's date. A tag, as status_badge is: the lists
+    show fifty actions, and the authority's page a hundred."""
+    words = escape(action.get_state_display())
+    if action.latest_step_kind:
+        finding = f" ({escape(action.latest_step_finding)})" if action.latest_step_finding else ""
+        step = escape(action.latest_step_label.lower())
+        words += f"; latest step: {step}{finding}, {time_element(action.latest_step_date)}"
+    elif action.state == ActionState.OPEN and action.last_reported:
+        words += f" as of {time_element(action.last_reported)}"
+    return mark_safe(words)
 
 
 @register.simple_tag(name="timeline")
@@ -148,11 +169,7 @@ def timeline_list(events, timeline_kind: str = "") -> str:
 
 def timeline_item(event) -> str:
     kind, detail, url = escape(event.kind), escape(str(event.detail)), escape(event.url)
-    date = (
-        f'<time datetime="{event.date.isoformat()}">{escape(str(event.date))}</time>'
-        if event.date
-        else "Date not known"
-    )
+    date = time_element(event.date) if event.date else "Date not known"
     about = f" · {detail}" if detail and event.kind != "statement" else ""
     title = escape(str(event.title))
     linked = f'<a href="{url}">{title}</a>' if url else title
