@@ -3,15 +3,17 @@ sources and quotes that back every one of them."""
 
 from __future__ import annotations
 
+import copy
 import functools
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connections, models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OrderBy, OuterRef, Q
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from simple_history.models import HistoricalRecords
 
 from . import choices
@@ -46,6 +48,39 @@ def precise_date(
             default=choices.DatePrecision.DAY,
         ),
     )
+
+
+@deconstructible(path="agencies.models.NewestFirst")
+class NewestFirst(OrderBy):
+    """A date newest first, undated last, on both engines (PostgreSQL puts NULL first in
+    DESC): the order of the lists, and of the indexes that hand them that order. SQLite sorts
+    NULL last in DESC already, and refuses NULLS LAST in an index: it is told DESC alone."""
+
+    def __init__(self, field_name: str):
+        super().__init__(F(field_name), descending=True, nulls_last=True)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.plain("sqlite").as_sql(compiler, connection, **extra_context)
+
+    def plain(self, vendor: str) -> OrderBy:
+        """The order as the engine is told it, in an index as in a query."""
+        if vendor == "sqlite":
+            return OrderBy(self.expression, descending=True)
+        return OrderBy(self.expression, descending=True, nulls_last=True)
+
+
+class ListOrderIndex(models.Index):
+    """An index in a list's whole order, its dates NewestFirst: a page of the list is read off
+    it, where both engines sorted every row of the list to show a page."""
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        # Django's index expressions take its own OrderBy only.
+        told = copy.copy(self)
+        vendor = schema_editor.connection.vendor
+        told.expressions = tuple(
+            e.plain(vendor) if isinstance(e, NewestFirst) else e for e in self.expressions
+        )
+        return super(ListOrderIndex, told).create_sql(model, schema_editor, using, **kwargs)
 
 
 def derived_date(verbose_name: str) -> tuple[models.DateField, models.CharField]:
@@ -723,6 +758,15 @@ class Incident(Publishable):
             models.Index(
                 fields=["publication", "occurred_on"], name="incident_public_occurred_idx"
             ),
+            # The list's whole order (lists.incident_list).
+            ListOrderIndex(
+                F("publication"),
+                NewestFirst("disclosed_on"),
+                NewestFirst("occurred_on"),
+                F("title"),
+                F("id"),
+                name="incident_list_order_idx",
+            ),
         ]
         ordering = ["-disclosed_on", "-occurred_on", "title"]
         constraints = [
@@ -857,6 +901,14 @@ class RegulatoryAction(Publishable):
         indexes = [
             models.Index(fields=["publication", "opened_on"], name="action_public_opened_idx"),
             models.Index(fields=["publication", "closed_on"], name="action_public_closed_idx"),
+            # The list's whole order (lists.action_list).
+            ListOrderIndex(
+                F("publication"),
+                NewestFirst("opened_on"),
+                F("title"),
+                F("id"),
+                name="action_list_order_idx",
+            ),
         ]
         ordering = ["-opened_on", "title"]
         verbose_name = "regulatory action"

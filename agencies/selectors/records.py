@@ -23,6 +23,7 @@ from ..models import (
     Authority,
     Citation,
     Incident,
+    NewestFirst,
     Product,
     RegulatoryAction,
     Statement,
@@ -103,9 +104,9 @@ def acting_authorities() -> Prefetch:
     )
 
 
-def newest(field_name: str):
-    """Newest first, undated last on both engines (PostgreSQL puts NULL first in DESC)."""
-    return F(field_name).desc(nulls_last=True)
+def newest(field_name: str) -> NewestFirst:
+    """Newest first, undated last on both engines, as the lists' indexes are ordered."""
+    return NewestFirst(field_name)
 
 
 @built_once
