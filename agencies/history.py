@@ -18,7 +18,6 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from .models import (
     CITATION_FIELD_OF,
     PUBLISHED,
-    STORED_RULE_FIELDS,
     ActionAuthority,
     Agency,
     Authority,
@@ -47,7 +46,6 @@ UNTRACKED = {
     "status_reported_on",
     "status_reported_on_precision",
     "changed_at",
-    *STORED_RULE_FIELDS,
 }
 
 CHANGE_WORDS = {"+": "Created", "~": "Changed", "-": "Deleted"}
@@ -152,9 +150,13 @@ def display(value) -> str:
 
 @functools.cache
 def tracked_fields(model) -> tuple:
-    """The fields a reader follows: a page of versions compares a hundred rows by them."""
+    """The fields a reader follows, of those its history keeps (record_history leaves out
+    what is derived): a page of versions compares a hundred rows by them."""
+    kept = {f.name for f in model.history.model._meta.concrete_fields}
     return tuple(
-        f for f in model._meta.concrete_fields if f.name not in UNTRACKED and not f.is_relation
+        f
+        for f in model._meta.concrete_fields
+        if f.name in kept and f.name not in UNTRACKED and not f.is_relation
     )
 
 

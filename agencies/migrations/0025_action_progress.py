@@ -69,6 +69,15 @@ def store_progress(apps, schema_editor):
     )
 
 
+def rebuild_full_text_search(apps, schema_editor):
+    # SQLite rebuilds the actions' table to add a column that is never NULL, without its
+    # triggers.
+    from agencies.search import create_indexes, drop_indexes
+
+    drop_indexes(schema_editor)
+    create_indexes(schema_editor)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -106,5 +115,6 @@ class Migration(migrations.Migration):
             name='latest_step_on_precision',
             field=models.CharField(choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year')], default='day', editable=False, max_length=5, verbose_name='latest step known to the'),
         ),
+        migrations.RunPython(rebuild_full_text_search, migrations.RunPython.noop),
         migrations.RunPython(store_progress, migrations.RunPython.noop),
     ]
