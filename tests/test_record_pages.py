@@ -117,6 +117,14 @@ def test_a_citation_shows_its_words_speaker_claim_and_source_escaped(client, see
         'rel="noopener external">original</a>'
     ) in page
     assert "<summary>1 source</summary>" in page
+    # The source's own page: the same words, each with the record it supports, linked where
+    # the record has a page (a person has none).
+    f.make_citation(person=speaker, source=source, quote="", claim="Is the chief.")
+    page = client.get(source.get_absolute_url()).content.decode()
+    assert "<blockquote>“We &lt;b&gt;never&lt;/b&gt; did.”</blockquote>" in page
+    assert '<p class="speaker">— Ann O&#x27;Neil, chief, X &amp; Y Police</p>' in page
+    assert f'On: <a href="{action.get_absolute_url()}">{action.title}</a></p>' in page
+    assert "On: Ann O&#x27;Neil, chief, X &amp; Y Police</p>" in page
 
 
 def test_the_same_words_reported_twice_are_one_statement_citing_both(client, seeded):

@@ -291,7 +291,8 @@ def citation_list(citations) -> str:
     )
 
 
-def citation_item(citation) -> str:
+def quoted_lines(citation) -> list[str]:
+    """A citation's quote and who said it, as far as they are recorded."""
     lines = []
     if citation.quote:
         lines.append(f"<blockquote>“{escape(citation.quote)}”</blockquote>")
@@ -300,9 +301,76 @@ def citation_item(citation) -> str:
             f'<p class="speaker">— {escape(speaker.name)}, {escape(speaker.role)}, '
             f"{escape(speaker.organisation)}</p>"
         )
+    return lines
+
+
+def said_lines(citation, claim_lead: str) -> list[str]:
+    """A citation's words: its quote, who said it, and what the source supports."""
+    lines = quoted_lines(citation)
     if citation.claim:
-        lead = "Supports: " if citation.quote else "No quote recorded; the source supports: "
-        lines.append(f'<p class="claim">{lead}{escape(citation.claim)}</p>')
+        lines.append(f'<p class="claim">{claim_lead}{escape(citation.claim)}</p>')
+    return lines
+
+
+def linked(record) -> str:
+    """A record's name, linked to its page where it has one (a person has none)."""
+    named = escape(str(record))
+    if url := getattr(record, "get_absolute_url", None):
+        return f'<a href="{escape(url())}">{named}</a>'
+    return named
+
+
+@register.filter
+def link_items(records) -> str:
+    """Records as a list's items, each named and linked: an agency's vendors and authorities,
+    dozens for a large one."""
+    return mark_safe("".join(f"<li>{linked(record)}</li>" for record in records))
+
+
+@register.filter
+def supported_items(citations) -> str:
+    """A source's citations, each with its words and the record it supports: a page of a
+    hundred, written in one call, as a timeline's citations are."""
+    items = []
+    for citation in citations:
+        lines = [
+            *said_lines(citation, "Supports: "),
+            f'<p class="muted">On: {linked(citation.record)}</p>',
+        ]
+        items.append(f'<li id="citation-{citation.pk}">\n' + "\n".join(lines) + "\n</li>")
+    return mark_safe("\n".join(items) or "<li>Nothing cites this source yet.</li>")
+
+
+@register.filter
+def found_items(results) -> str:
+    """Search's quotes, or its claims (selectors.search.Said): the words, what they back and
+    who reports them, each record and each source once. Written in one call, as a source's
+    citations are."""
+    items = []
+    for found in results:
+        first = found.first
+        said = quoted_lines(first) if first.quote else [f"<p>{escape(first.claim)}</p>"]
+        backs = "; ".join(
+            f"{linked(record)} <span>({escape(verbose_name_of(record))})</span>"
+            for record in found.records
+        )
+        reported = "; ".join(
+            f'<a href="{escape(source.get_absolute_url())}">{escape(source.publisher)}, '
+            f"{escape(source.cited_title)}</a>"
+            for source in found.sources
+        )
+        items.append(
+            "<li>"
+            + "".join(said)
+            + f'\n<p class="muted">Backs: {backs}</p>\n<p class="muted">Reported by: {reported}'
+            "</p></li>"
+        )
+    return mark_safe("\n".join(items))
+
+
+def citation_item(citation) -> str:
+    lead = "Supports: " if citation.quote else "No quote recorded; the source supports: "
+    lines = said_lines(citation, lead)
     source = citation.source
     published = source.published
     date = (
