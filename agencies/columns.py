@@ -63,8 +63,8 @@ def slug_column(name: str, attribute: str, about: str) -> Column:
 
 
 def slugs_column(name: str, about: str) -> Column:
-    """The slugs of a prefetched relation of public records."""
-    return Column(name, lambda r: slugs(getattr(r, name).all()), about, type=list[str])
+    """The slugs of a relation's public records (prefetched by records.public_named)."""
+    return Column(name, lambda r: slugs(getattr(r, f"public_{name}")), about, type=list[str])
 
 
 def count_column(name: str, attribute: str, about: str) -> Column:
@@ -78,8 +78,7 @@ def optional(name: str, type_: Any = int) -> Column:
 
 def acting(action) -> list[dict]:
     return [
-        {"slug": p.authority.slug, "name": p.authority.name, "role": p.role}
-        for p in action.participants.all()
+        {"slug": p.authority.slug, "name": p.authority.name, "role": p.role} for p in action.acting
     ]
 
 

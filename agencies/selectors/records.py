@@ -88,19 +88,25 @@ def public(lookup: str, model) -> Prefetch:
 
 
 def public_named(lookup: str, model) -> Prefetch:
-    """Prefetch the public records of a relation, read as far as naming and linking them: an
-    incident's agencies and vendors, every column of which took a quarter of the incident
-    list's time to read."""
-    return Prefetch(lookup, queryset=model.objects.public().only(*model.named_by))
+    """Prefetch the public records of a relation as the list public_<lookup>, read as far as
+    naming and linking them: an incident's agencies and vendors, every column of which took a
+    quarter of the incident list's time to read. A list, not the relation's manager: a manager
+    and a filtered queryset made for each record to hold what was read were half the action
+    list's time."""
+    return Prefetch(
+        lookup, queryset=model.objects.public().only(*model.named_by), to_attr=f"public_{lookup}"
+    )
 
 
 def acting_authorities() -> Prefetch:
-    """An action's public authorities, with their roles."""
+    """An action's parts taken by public authorities, with the authority, as the list
+    `acting` (a list, as public_named's are)."""
     return Prefetch(
         "participants",
         queryset=ActionAuthority.objects.filter(
             Authority.public_condition("authority__")
         ).select_related("authority"),
+        to_attr="acting",
     )
 
 

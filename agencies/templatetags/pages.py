@@ -146,8 +146,8 @@ def action_items(actions) -> str:
                 [
                     escape(action.get_kind_display()),
                     action_state(action),
-                    names(participant.authority for participant in action.participants.all()),
-                    (about := names([*action.agencies.all(), *action.vendors.all()]))
+                    names(participant.authority for participant in action.acting),
+                    (about := names([*action.public_agencies, *action.public_vendors]))
                     and f"about {about}",
                 ],
             )
@@ -167,8 +167,8 @@ def incident_items(incidents) -> str:
                 [
                     escape(incident.get_kind_display()),
                     dated(incident.occurred, "", said="occurred "),
-                    names(incident.agencies.all()),
-                    names(incident.vendors.all()),
+                    names(incident.public_agencies),
+                    names(incident.public_vendors),
                 ],
             )
             for incident in incidents
