@@ -63,10 +63,12 @@ class NewestFirst(OrderBy):
         return self.plain("sqlite").as_sql(compiler, connection, **extra_context)
 
     def plain(self, vendor: str) -> OrderBy:
-        """The order as the engine is told it, in an index as in a query."""
-        if vendor == "sqlite":
-            return OrderBy(self.expression, descending=True)
-        return OrderBy(self.expression, descending=True, nulls_last=True)
+        """The order as the engine is told it, in an index as in a query; reversed (a
+        queryset's reverse()), undated first."""
+        nulls = {"nulls_last": self.nulls_last, "nulls_first": self.nulls_first}
+        if vendor == "sqlite" and self.descending == bool(self.nulls_last):
+            nulls = {}  # SQLite's own order: NULL below every date
+        return OrderBy(self.expression, descending=self.descending, **nulls)
 
 
 class ListOrderIndex(models.Index):

@@ -193,3 +193,25 @@ def test_the_lists_show_an_actions_progress_as_each_write_leaves_it(client):
     f.edited(step)
     listed, part, api = shown()
     assert "latest step" not in listed and api["latest_step"] is None
+
+
+def test_an_actions_progress_is_settled_once_the_write_commits(
+    django_capture_on_commit_callbacks,
+):
+    """On PostgreSQL a concurrent write may make a step not public after this write read it
+    public: the stored public rule is written again once the write commits, and so are the
+    state and progress of the actions the write touched."""
+    from agencies import stored_public_rule
+    from agencies.models import Source
+
+    action = f.make_action()
+    with django_capture_on_commit_callbacks() as callbacks:
+        step = f.make_step(action=action, kind="finding", occurred_on=D(2021, 6, 10))
+    assert RegulatoryAction.objects.get(pk=action.pk).latest_step_kind == "finding"
+    # The other write: the step's only source withdrawn, committed before this one.
+    Source.objects.filter(citations__step=step).update(publication="draft")
+    for callback in callbacks:
+        callback()
+    assert not ActionStep.objects.get(pk=step.pk).is_public
+    assert RegulatoryAction.objects.get(pk=action.pk).latest_step_kind == ""
+    stored_public_rule.store_all()  # the source's own flags, which that write would keep

@@ -4,6 +4,8 @@ import datetime
 
 from django.db import migrations, models
 
+from agencies.search import rebuild_after_table_copy
+
 # The rules as they stood when this was written (agencies/lifecycle.py, agencies/dates.py).
 KIND_ORDER = {
     kind: rank
@@ -69,15 +71,6 @@ def store_progress(apps, schema_editor):
     )
 
 
-def rebuild_full_text_search(apps, schema_editor):
-    # SQLite rebuilds the actions' table to add a column that is never NULL, without its
-    # triggers.
-    from agencies.search import create_indexes, drop_indexes
-
-    drop_indexes(schema_editor)
-    create_indexes(schema_editor)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -115,6 +108,7 @@ class Migration(migrations.Migration):
             name='latest_step_on_precision',
             field=models.CharField(choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year')], default='day', editable=False, max_length=5, verbose_name='latest step known to the'),
         ),
-        migrations.RunPython(rebuild_full_text_search, migrations.RunPython.noop),
+        # SQLite remakes the actions' table to add a column that is never NULL.
+        migrations.RunPython(rebuild_after_table_copy, migrations.RunPython.noop),
         migrations.RunPython(store_progress, migrations.RunPython.noop),
     ]

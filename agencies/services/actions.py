@@ -93,7 +93,7 @@ def store_action_states(actions: Iterable[int] | QuerySet) -> int:
     changed. No invalidation: the statuses service that calls it does that once for the
     whole write."""
     ids = actions if isinstance(actions, QuerySet) else set(actions)
-    if not ids:
+    if not (ids.exists() if isinstance(ids, QuerySet) else ids):
         return 0
     rows = RegulatoryAction.objects.filter(pk__in=ids).with_steps()
     changed = 0

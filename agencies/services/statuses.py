@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -143,14 +144,26 @@ def refresh_statuses(
     the contradictions of the agencies named, and invalidate what shows them. With `changed`,
     a fact about each agency changed: its `changed_at` moves to now. Returns how many
     agencies."""
-    ids = set(agency_ids)
-    store_action_states(action_ids)
+    ids, actions = set(agency_ids), set(action_ids)
+    store_action_states(actions)
+    # As the stored public rule is written again once the write commits (on PostgreSQL a
+    # concurrent write may make a step public or not after this read it), so are the actions.
+    if actions:
+        transaction.on_commit(functools.partial(settle_actions, actions))
     if ids and changed:
         Agency.objects.filter(pk__in=ids).update(changed_at=timezone.now())
     count = store_statuses(Agency.objects.filter(pk__in=ids)) if ids else 0
     store_contradictions(ids)
     record_changed()
     return count
+
+
+@transaction.atomic
+def settle_actions(action_ids: set[int]) -> None:
+    """After a write commits: the actions' state and progress from their steps as committed,
+    and, where that changed anything, the caches emptied."""
+    if store_action_states(action_ids):
+        record_changed()
 
 
 def derive_everything(*, recorded_at=None) -> int:
