@@ -92,10 +92,8 @@ def store_action_states(actions: Iterable[int] | QuerySet) -> int:
     dates of each that has public steps, from its steps and sources; returns how many
     changed. No invalidation: the statuses service that calls it does that once for the
     whole write."""
-    ids = actions if isinstance(actions, QuerySet) else set(actions)
-    if not (ids.exists() if isinstance(ids, QuerySet) else ids):
-        return 0
-    rows = RegulatoryAction.objects.filter(pk__in=ids).with_steps()
+    # None given: Django answers pk__in=() without a query.
+    rows = RegulatoryAction.objects.filter(pk__in=actions).with_steps()
     changed = 0
     for action in rows.prefetch_related(published_citations()).iterator(chunk_size=BATCH):
         steps = in_order(action.shown_steps)

@@ -120,8 +120,7 @@ def listed_record(date: str, record, about: list[str], *, heading: bool = True) 
     own on a list page) and, muted, what it is and is about, the parts given that say
     something. Written in one call, as agency_rows are: the action list shows fifty, the
     authority's page a hundred, and a loop in the template was half of either page's time."""
-    link = f'<a href="{escape(record.get_absolute_url())}">{escape(str(record))}</a>'
-    title = f'<h2 class="h3">{link}</h2>' if heading else f"<p>{link}</p>"
+    title = f'<h2 class="h3">{linked(record)}</h2>' if heading else f"<p>{linked(record)}</p>"
     said = " · ".join(part for part in about if part)
     return f'<li><p class="event-date">{date}</p>\n{title}\n<p class="muted">{said}</p></li>'
 
@@ -354,11 +353,7 @@ def found_items(results) -> str:
             f"{linked(record)} <span>({escape(verbose_name_of(record))})</span>"
             for record in found.records
         )
-        reported = "; ".join(
-            f'<a href="{escape(source.get_absolute_url())}">{escape(source.publisher)}, '
-            f"{escape(source.cited_title)}</a>"
-            for source in found.sources
-        )
+        reported = "; ".join(cited_source(source) for source in found.sources)
         items.append(
             "<li>"
             + "".join(said)
@@ -383,8 +378,13 @@ def citation_item(citation) -> str:
         if source.url
         else " · no link recorded"
     )
-    lines.append(
-        f'<p class="cite"><a href="{escape(source.get_absolute_url())}">'
-        f"{escape(source.publisher)}, {escape(source.cited_title)}</a>{date}{original}</p>"
-    )
+    lines.append(f'<p class="cite">{cited_source(source)}{date}{original}</p>')
     return "<li>\n" + "\n".join(lines) + "\n</li>"
+
+
+def cited_source(source) -> str:
+    """A source as a citation names it: its publisher and title, linked to its page."""
+    return (
+        f'<a href="{escape(source.get_absolute_url())}">{escape(source.publisher)}, '
+        f"{escape(source.cited_title)}</a>"
+    )
