@@ -29,6 +29,7 @@ from .models import (
     StatusChange,
     Use,
     Vendor,
+    by_ids,
 )
 from .summaries import records_summary
 
@@ -119,7 +120,7 @@ def as_stored(model, row):
 
 def use_names(rows) -> dict[int, str]:
     """Each use of the history rows named by its agency and product, in one query."""
-    uses = Use.objects.filter(pk__in={row.id for row in rows}).select_related("agency", "product")
+    uses = by_ids(Use.objects.select_related("agency", "product"), {row.id for row in rows})
     return {use.pk: str(use) for use in uses}
 
 

@@ -1449,6 +1449,14 @@ CITED_FIELDS = (
 )
 
 
+def by_ids(records: models.QuerySet, ids) -> models.QuerySet:
+    """The records with these ids, in no order, for a reader that puts them in its own (a stored
+    order, a page of a timeline). Ordered, the query cost more to build than to run: Django
+    hashes every selected column to compile an ORDER BY, and a model's default order may join
+    another table (a use's is its agency's name)."""
+    return records.filter(pk__in=ids).order_by()
+
+
 def naming(records: models.QuerySet, *relations: str, also: tuple[str, ...] = ()):
     """The records with each related record read as far as naming and linking it (its
     `named_by`, joined with what that follows): a page that names a record reads a few of its

@@ -24,7 +24,7 @@ from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 
-from .models import Summary
+from .models import Summary, by_ids
 
 GENERATION = "generation"  # the row whose value is the current generation
 # A figure that is not JSON data (records, for a page to show) is kept in the shared cache,
@@ -227,7 +227,7 @@ class StoredOrder:
         ids, figures = self.stored()
         ids = ids[page]
         # Public when the order was stored, and no write since: the generation would have moved.
-        found = self.rows.filter(pk__in=ids)
+        found = by_ids(self.rows, ids)
         by_id = {record.pk: record for record in found}
         shown = [by_id[pk] for pk in ids if pk in by_id]
         for record in shown if self.figures else ():

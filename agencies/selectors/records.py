@@ -30,11 +30,12 @@ from ..models import (
     StatusChange,
     Use,
     Vendor,
+    by_ids,
     naming,
 )
 from ..prebuilt import built_once
 from ..search import joins_as_written
-from ..summaries import StoredOrder
+from ..summaries import StoredOrder, records_summary
 
 
 def shown(model, drafts: bool):
@@ -117,28 +118,38 @@ def newest(field_name: str) -> NewestFirst:
 
 @built_once
 def agency_detail_queryset(*, drafts: bool = False) -> QuerySet[Agency]:
-    """An agency with what its page shows beside its timeline (timeline_pages), which is paged
-    in the database: nothing here grows with the agency's uses, incidents or actions. Its own
-    citations are read with its timeline's (timeline.attach_citations)."""
-    return naming(shown(Agency, drafts).with_public_parent(), "parent").prefetch_related(
-        Prefetch("children", queryset=Agency.objects.public().only(*Agency.named_by)),
-        Prefetch("status_changes", queryset=StatusChange.objects.order_by("-recorded_at", "-pk")),
+    """An agency with its parent. What its page shows beside is paged in the database (its
+    timeline, timeline_pages) or kept per write generation (its children, vendors, authorities
+    and status over time): nothing here grows with the agency's uses, incidents or actions. Its
+    own citations are read with its timeline's (timeline.attach_citations)."""
+    return naming(shown(Agency, drafts).with_public_parent(), "parent")
+
+
+def children_of(agency: Agency) -> list[Agency]:
+    """The agency's public child agencies, by name, read as far as the page names them; kept per
+    write generation (records_summary), as its vendors and authorities are."""
+    return records_summary(
+        f"children-of-agency-{agency.pk}",
+        lambda: list(
+            named(Agency).filter(Agency.public_condition(), parent=agency).order_by("name")
+        ),
     )
 
 
 def vendors_of(agency: Agency) -> list[Vendor]:
     """The vendors of the agency's public uses (a public use's product and vendor are public),
-    by name, read as far as the page names them. Which they are is kept per write generation
-    (StoredOrder): finding them visits every public use of the agency."""
-    return StoredOrder(
+    by name, read as far as the page names them. Kept per write generation (records_summary):
+    finding them visits every public use of the agency, and reading them again by id was a
+    query of its own on every view."""
+    return records_summary(
         f"vendors-of-agency-{agency.pk}",
-        lambda: (
-            Vendor.objects.filter(products__uses__in=Use.objects.public().filter(agency=agency))
+        lambda: list(
+            named(Vendor)
+            .filter(products__uses__in=Use.objects.public().filter(agency=agency))
             .distinct()
             .order_by("name")
         ),
-        named(Vendor),
-    )[:]
+    )
 
 
 @dataclass(frozen=True)
@@ -150,31 +161,36 @@ class StatusStep:
 
 
 def status_over_time(agency: Agency) -> list[StatusStep]:
-    """The agency's status changes (prefetched), newest first, each with its deciding use."""
-    changes = agency.status_changes.all()
-    deciding = Use.objects.public().filter(pk__in={change.use_id for change in changes})
-    public_uses = {use.pk: use for use in deciding.select_related("product")}
-    return [StatusStep(change, public_uses.get(change.use_id)) for change in changes]
+    """The agency's status changes, newest first, each with its deciding use: kept per write
+    generation (records_summary), as the status they explain is stored."""
+
+    def read() -> list[StatusStep]:
+        changes = list(agency.status_changes.order_by("-recorded_at", "-pk"))
+        deciding = by_ids(Use.objects.public(), {change.use_id for change in changes})
+        public_uses = {use.pk: use for use in deciding.select_related("product")}
+        return [StatusStep(change, public_uses.get(change.use_id)) for change in changes]
+
+    return records_summary(f"status-over-time-of-agency-{agency.pk}", read)
 
 
 def authorities_acting_on(agency: Agency) -> list[Authority]:
     """The public authorities of the agency's public actions, once each, by name, read as far as
-    the page names them. Which they are is kept per write generation (StoredOrder): finding them
-    visits every public action of the agency (7 ms of SQL for the 2,250 actions of the 5,000-fact
+    the page names them. Kept per write generation, as vendors_of's are: finding them visits
+    every public action of the agency (7 ms of SQL for the 2,250 actions of the 5,000-fact
     agency on PostgreSQL)."""
-    return StoredOrder(
+    return records_summary(
         f"authorities-of-agency-{agency.pk}",
-        lambda: (
-            Authority.objects.public()
+        lambda: list(
+            named(Authority)
             .filter(
-                Q(participations__action__agencies=agency)
+                Authority.public_condition()
+                & Q(participations__action__agencies=agency)
                 & RegulatoryAction.public_condition("participations__action__")
             )
             .distinct()
             .order_by("name")
         ),
-        named(Authority),
-    )[:]
+    )
 
 
 @built_once

@@ -36,6 +36,7 @@ from ..models import (
     Statement,
     Use,
 )
+from . import records
 from .records import public_citations
 
 
@@ -379,7 +380,7 @@ def latest_statements(limit: int) -> list[Citation]:
 
 
 def status_events(agency: Agency) -> list[TimelineEvent]:
-    """Each change of the agency's status (prefetched), dated by when it was recorded here."""
+    """Each change of the agency's status, dated by when it was recorded here."""
     return [
         TimelineEvent(
             PreciseDate(change.recorded_at.date(), DatePrecision.DAY),
@@ -393,5 +394,5 @@ def status_events(agency: Agency) -> list[TimelineEvent]:
             first_published=change.recorded_at,
             revised=change.recorded_at,
         )
-        for change in agency.status_changes.all()
+        for change in (step.change for step in records.status_over_time(agency))
     ]

@@ -30,7 +30,16 @@ from django.db.models.functions import Cast, Coalesce
 
 from ..choices import DatePrecision, TimelineKind
 from ..dates import PRECISION_RANK
-from ..models import ActionStep, Agency, Citation, Incident, RegulatoryAction, Statement, Use
+from ..models import (
+    ActionStep,
+    Agency,
+    Citation,
+    Incident,
+    RegulatoryAction,
+    Statement,
+    Use,
+    by_ids,
+)
 from ..prebuilt import built_once
 from ..summaries import records_summary
 from . import records, timeline
@@ -266,27 +275,27 @@ def actions_told() -> QuerySet[RegulatoryAction]:
 
 
 def use_events(pks) -> Iterable[TimelineEvent]:
-    for use in uses_told().filter(pk__in=pks):
+    for use in by_ids(uses_told(), pks):
         yield from timeline.use_events(use)
 
 
 def incident_events(pks) -> Iterable[TimelineEvent]:
-    return map(timeline.incident_event, incidents_told().filter(pk__in=pks))
+    return map(timeline.incident_event, by_ids(incidents_told(), pks))
 
 
 def opening_and_closing(pks) -> Iterable[TimelineEvent]:
-    for action in actions_told().filter(pk__in=pks):
+    for action in by_ids(actions_told(), pks):
         yield from timeline.action_events(action)
 
 
 def step_events(pks) -> Iterable[TimelineEvent]:
-    for step in ActionStep.objects.filter(pk__in=pks).select_related("action"):
+    for step in by_ids(ActionStep.objects.select_related("action"), pks):
         yield timeline.step_event(step, step.action)
 
 
 def said_events(pks) -> Iterable[TimelineEvent]:
-    statements = Statement.objects.filter(pk__in=pks).select_related(
-        "speaker", "agency", "vendor", "authority"
+    statements = by_ids(
+        Statement.objects.select_related("speaker", "agency", "vendor", "authority"), pks
     )
     return map(timeline.said_event, statements)
 
