@@ -152,7 +152,6 @@ def agency_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "timeline_kind_label": dict(TimelineKind.choices).get(kind, ""),
             "timeline_total": counts.total(),
             "timeline_filters": [(key, label, counts[key]) for key, label in TimelineKind.choices],
-            "children": records.children_of(agency),
             "vendors": records.vendors_of(agency),
             "authorities": records.authorities_acting_on(agency),
             "status_over_time": records.status_over_time(agency),

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 
 from django.db import router
 from django.db.models import (
+    Case,
     F,
     Prefetch,
     Q,
     QuerySet,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -30,7 +32,6 @@ from ..models import (
     StatusChange,
     Use,
     Vendor,
-    by_ids,
     naming,
 )
 from ..prebuilt import built_once
@@ -118,21 +119,11 @@ def newest(field_name: str) -> NewestFirst:
 
 @built_once
 def agency_detail_queryset(*, drafts: bool = False) -> QuerySet[Agency]:
-    """An agency with its parent. What its page shows beside is paged in the database (its
-    timeline, timeline_pages) or kept per write generation (its children, vendors, authorities
-    and status over time): nothing here grows with the agency's uses, incidents or actions. Its
-    own citations are read with its timeline's (timeline.attach_citations)."""
-    return naming(shown(Agency, drafts).with_public_parent(), "parent")
-
-
-def children_of(agency: Agency) -> list[Agency]:
-    """The agency's public child agencies, by name, read as far as the page names them; kept per
-    write generation (records_summary), as its vendors and authorities are."""
-    return records_summary(
-        f"children-of-agency-{agency.pk}",
-        lambda: list(
-            named(Agency).filter(Agency.public_condition(), parent=agency).order_by("name")
-        ),
+    """An agency with what its page shows beside its timeline (timeline_pages), which is paged
+    in the database: nothing here grows with the agency's uses, incidents or actions. Its own
+    citations are read with its timeline's (timeline.attach_citations)."""
+    return naming(shown(Agency, drafts).with_public_parent(), "parent").prefetch_related(
+        Prefetch("children", queryset=Agency.objects.public().only(*Agency.named_by))
     )
 
 
@@ -161,16 +152,23 @@ class StatusStep:
 
 
 def status_over_time(agency: Agency) -> list[StatusStep]:
-    """The agency's status changes, newest first, each with its deciding use: kept per write
-    generation (records_summary), as the status they explain is stored."""
+    """The agency's status changes, newest first, each with its deciding use while it is public,
+    in one query."""
+    changes = (
+        agency.status_changes.select_related("use__product")
+        .only(*STATUS_CHANGE_SHOWN)
+        .annotate(use_public=Case(When(Use.public_condition("use__"), then=True), default=False))
+        .order_by("-recorded_at", "-pk")
+    )
+    return [StatusStep(change, change.use if change.use_public else None) for change in changes]
 
-    def read() -> list[StatusStep]:
-        changes = list(agency.status_changes.order_by("-recorded_at", "-pk"))
-        deciding = by_ids(Use.objects.public(), {change.use_id for change in changes})
-        public_uses = {use.pk: use for use in deciding.select_related("product")}
-        return [StatusStep(change, public_uses.get(change.use_id)) for change in changes]
 
-    return records_summary(f"status-over-time-of-agency-{agency.pk}", read)
+# What a page or feed shows of a status change: its own columns, and of its deciding use its
+# status and product (the use's page is linked by its id).
+STATUS_CHANGE_SHOWN = (
+    *("from_status", "to_status", "summary", "use", "fact_public_at", "recorded_at", "agency"),
+    *("reported_on", "reported_on_precision", "use__status", "use__product__name"),
+)
 
 
 def authorities_acting_on(agency: Agency) -> list[Authority]:
