@@ -138,7 +138,10 @@ class Publication(models.TextChoices):
 
 # Labels by value, built once: get_FOO_display() per row costs more than the rest of building a
 # timeline event or a status reason, and an agency may have hundreds.
+AGENCY_KIND_LABELS = dict(AgencyKind.choices)
+AGENCY_STATUS_LABELS = dict(AgencyStatus.choices)
 USE_STATUS_LABELS = dict(UseStatus.choices)
+ACTION_ROLE_LABELS = dict(ActionRole.choices)
 INCIDENT_KIND_LABELS = dict(IncidentKind.choices)
 ACTION_KIND_LABELS = dict(ActionKind.choices)
 ACTION_STATE_LABELS = dict(ActionState.choices)
