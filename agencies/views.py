@@ -315,7 +315,7 @@ def source_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     source = get_object_or_404(records.shown(Source, previewing(request)), slug=slug)
     citations = paginate(
         request,
-        records.with_named_records(source.citations.public()).order_by("pk"),
+        records.supported_by(source),
         RECORD_LIST_PAGE,
     )
     return render_record(

@@ -28,6 +28,7 @@ from ..models import (
     NewestFirst,
     Product,
     RegulatoryAction,
+    Source,
     Statement,
     StatusChange,
     Use,
@@ -82,6 +83,13 @@ def with_named_records(citations: QuerySet[Citation], *columns: str) -> QuerySet
     naming and linking them (`naming`), and any other `columns` the reader shows: all the
     columns of every kind of record they may support were most of search's SQL to compile."""
     return naming(citations, "source", "speaker", *CITED_FIELDS, also=columns)
+
+
+def supported_by(source: Source) -> QuerySet[Citation]:
+    """A source's public citations in the order they were added, each with its speaker and the
+    record it supports, read as far as naming them: not with the source, which is the page's
+    own (read again for each of a hundred citations, it was a tenth of the page)."""
+    return naming(source.citations.public(), "speaker", *CITED_FIELDS).order_by("pk")
 
 
 def public(lookup: str, model) -> Prefetch:
@@ -154,21 +162,27 @@ class StatusStep:
 def status_over_time(agency: Agency) -> list[StatusStep]:
     """The agency's status changes, newest first, each with its deciding use while it is public,
     in one query."""
-    changes = (
-        agency.status_changes.select_related("use__product")
-        .only(*STATUS_CHANGE_SHOWN)
-        .annotate(use_public=Case(When(Use.public_condition("use__"), then=True), default=False))
-        .order_by("-recorded_at", "-pk")
-    )
+    changes = list(status_changes_shown().filter(agency=agency))
+    for change in changes:  # its agency is this one, as agency.status_changes would give it
+        change.agency = agency
     return [StatusStep(change, change.use if change.use_public else None) for change in changes]
 
 
-# What a page or feed shows of a status change: its own columns, and of its deciding use its
-# status and product (the use's page is linked by its id).
-STATUS_CHANGE_SHOWN = (
-    *("from_status", "to_status", "summary", "use", "fact_public_at", "recorded_at", "agency"),
-    *("reported_on", "reported_on_precision", "use__status", "use__product__name"),
-)
+@built_once
+def status_changes_shown() -> QuerySet[StatusChange]:
+    """Status changes newest first, as a page or feed shows them: their own columns, and of
+    their deciding use whether it is public, its status and its product's name (the use's page
+    is linked by its id)."""
+    return (
+        StatusChange.objects.select_related("use__product")
+        .only(
+            *("from_status", "to_status", "summary", "use", "fact_public_at", "recorded_at"),
+            *("agency", "reported_on", "reported_on_precision"),
+            *("use__status", "use__product__name"),
+        )
+        .annotate(use_public=Case(When(Use.public_condition("use__"), then=True), default=False))
+        .order_by("-recorded_at", "-pk")
+    )
 
 
 def authorities_acting_on(agency: Agency) -> list[Authority]:
