@@ -42,3 +42,18 @@ def test_under_a_script_prefix_too(script_prefix, view_name, key):
 def test_a_view_without_one_argument_is_refused():
     with pytest.raises(NoReverseMatch):
         record_url("agencies:dashboard", 1)
+
+
+@pytest.mark.django_db
+def test_a_page_writes_its_links_under_its_requests_prefix(client, seeded, script_prefix):
+    # The prefix is read once per request (OneScriptPrefixPerRequestMiddleware), as Django
+    # set it when the request started; the test client leaves the one set here.
+    page = client.get("/agencies/toronto-police-service/").content.decode()
+    vendor = reverse("agencies:vendor_detail", args=["clearview-ai"])
+    assert vendor != "/vendors/clearview-ai/"  # under the prefix (percent-encoded as needed)
+    assert f'href="{vendor}"' in page
+    # Outside a request, an address follows the prefix as it is now.
+    set_script_prefix("/elsewhere/")
+    assert (
+        record_url("agencies:vendor_detail", "clearview-ai") == "/elsewhere/vendors/clearview-ai/"
+    )

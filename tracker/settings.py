@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # A page's stored figures are all of the version of the record it read first, in one query.
     "agencies.summaries.OneGenerationPerRequestMiddleware",
+    # Addresses of records are written with the script prefix read once per request.
+    "agencies.links.OneScriptPrefixPerRequestMiddleware",
     # Axes only reads the response, so this may follow it: last, its process_exception is the
     # first to see a view's error, and an unreachable database is a 503 (tracker/outage.py).
     "tracker.outage.DatabaseOutageMiddleware",
