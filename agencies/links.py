@@ -11,6 +11,8 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import get_script_prefix, reverse
 
+from .per_request import PerRequestMiddleware
+
 # Matches both <int:pk> and <slug:slug>, and is no real record's id or slug.
 PLACEHOLDER = "9081726354"
 # The script prefix of the request being served (None outside a request): Django sets it as
@@ -19,18 +21,13 @@ PLACEHOLDER = "9081726354"
 _request_prefix: ContextVar[str | None] = ContextVar("script_prefix", default=None)
 
 
-class OneScriptPrefixPerRequestMiddleware:
+class OneScriptPrefixPerRequestMiddleware(PerRequestMiddleware):
     """Reads the request's script prefix once, for every address record_url writes."""
 
-    def __init__(self, get_response) -> None:
-        self.get_response = get_response
+    variable = _request_prefix
 
-    def __call__(self, request):
-        token = _request_prefix.set(get_script_prefix())
-        try:
-            return self.get_response(request)
-        finally:
-            _request_prefix.reset(token)
+    def start(self) -> str:
+        return get_script_prefix()
 
 
 def record_url(view_name: str, key: int | str) -> str:

@@ -1469,8 +1469,13 @@ def naming(records: models.QuerySet, *relations: str, also: tuple[str, ...] = ()
         columns += [f"{relation}__{column}" for column in related.named_by]
         followed = {column.rpartition("__")[0] for column in related.named_by} - {""}
         joined += [f"{relation}__{path}" for path in sorted(followed)] or [relation]
-    own = [field.name for field in records.model._meta.concrete_fields]
-    return records.select_related(*joined).only(*own, *columns, *also)
+    return records.select_related(*joined).only(*concrete_names(records.model), *columns, *also)
+
+
+def concrete_names(model) -> list[str]:
+    """The names of the model's own columns: what a read restricted to some related columns
+    (only()) still reads of the record itself."""
+    return [field.name for field in model._meta.concrete_fields]
 
 
 # The citation field that points at each kind of record, by model name.

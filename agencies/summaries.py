@@ -25,6 +25,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 
 from .models import Summary, by_ids
+from .per_request import PerRequestMiddleware
 
 GENERATION = "generation"  # the row whose value is the current generation
 # A figure that is not JSON data (records, for a page to show) is kept in the shared cache,
@@ -40,19 +41,14 @@ _kept: OrderedDict[str, Any] = OrderedDict()
 _read_in_request: ContextVar[dict[str, str] | None] = ContextVar("generation_read", default=None)
 
 
-class OneGenerationPerRequestMiddleware:
+class OneGenerationPerRequestMiddleware(PerRequestMiddleware):
     """Each request reads the generation once (read_generation), however many stored figures
     its page shows."""
 
-    def __init__(self, get_response) -> None:
-        self.get_response = get_response
+    variable = _read_in_request
 
-    def __call__(self, request):
-        token = _read_in_request.set({})
-        try:
-            return self.get_response(request)
-        finally:
-            _read_in_request.reset(token)
+    def start(self) -> dict[str, str]:
+        return {}
 
 
 def read_generation(read: Callable[[], str | None] | None = None) -> str | None:

@@ -201,3 +201,22 @@ def test_a_vendors_customers_are_rows_of_agency_product_status_and_dates(client,
     assert use.get_status_display() in rows
     assert f"<td>{use.period[:1].upper()}{use.period[1:]}</td>" in rows
     assert "No customers recorded." not in rows
+
+
+def test_an_agencys_child_agencies_cost_no_query_each(client, db):
+    """Its public children are linked from its page, read in one query however many there
+    are (a child's parent was once read again for each), and a draft child is not shown."""
+    from .test_views import count_queries
+
+    parent = make_agency()
+    children = [make_agency(parent=parent)]
+    client.get(parent.get_absolute_url())
+    one = count_queries(client, parent.get_absolute_url())
+    children += [make_agency(parent=parent) for _ in range(3)]
+    draft = make_agency(parent=parent, sourced=False)
+    client.get(parent.get_absolute_url())
+    assert count_queries(client, parent.get_absolute_url()) == one
+    html = client.get(parent.get_absolute_url()).content.decode()
+    for child in children:
+        assert f'<a href="{child.get_absolute_url()}">{child.name}</a>' in html
+    assert draft.get_absolute_url() not in html

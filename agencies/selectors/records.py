@@ -33,6 +33,7 @@ from ..models import (
     StatusChange,
     Use,
     Vendor,
+    concrete_names,
     naming,
 )
 from ..prebuilt import built_once
@@ -131,7 +132,9 @@ def agency_detail_queryset(*, drafts: bool = False) -> QuerySet[Agency]:
     in the database: nothing here grows with the agency's uses, incidents or actions. Its own
     citations are read with its timeline's (timeline.attach_citations)."""
     return naming(shown(Agency, drafts).with_public_parent(), "parent").prefetch_related(
-        Prefetch("children", queryset=Agency.objects.public().only(*Agency.named_by))
+        # With its parent's id, which the prefetch sorts each child under (left out, it was
+        # read again for each child).
+        Prefetch("children", queryset=Agency.objects.public().only(*Agency.named_by, "parent"))
     )
 
 
@@ -170,16 +173,12 @@ def status_over_time(agency: Agency) -> list[StatusStep]:
 
 @built_once
 def status_changes_shown() -> QuerySet[StatusChange]:
-    """Status changes newest first, as a page or feed shows them: their own columns, and of
+    """Status changes newest first, as a page or feed shows them: all their own columns, and of
     their deciding use whether it is public, its status and its product's name (the use's page
     is linked by its id)."""
     return (
         StatusChange.objects.select_related("use__product")
-        .only(
-            *("from_status", "to_status", "summary", "use", "fact_public_at", "recorded_at"),
-            *("agency", "reported_on", "reported_on_precision"),
-            *("use__status", "use__product__name"),
-        )
+        .only(*concrete_names(StatusChange), "use__status", "use__product__name")
         .annotate(use_public=Case(When(Use.public_condition("use__"), then=True), default=False))
         .order_by("-recorded_at", "-pk")
     )

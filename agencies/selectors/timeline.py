@@ -20,6 +20,7 @@ from django.db.models import (
 
 from ..choices import (
     ACTION_KIND_LABELS,
+    AGENCY_STATUS_LABELS,
     INCIDENT_KIND_LABELS,
     STANCE_LABELS,
     USE_STATUS_LABELS,
@@ -37,7 +38,6 @@ from ..models import (
     Use,
 )
 from . import records
-from .records import public_citations
 
 
 class Source(enum.IntEnum):
@@ -261,7 +261,7 @@ def sort_timeline(events, kind: str | None = None) -> list[TimelineEvent]:
 
 def spoken_citations(condition: Q) -> list[Citation]:
     """Public citations with a speaker, of records already known to be public."""
-    return list(public_citations().filter(condition, speaker__isnull=False))
+    return list(records.public_citations().filter(condition, speaker__isnull=False))
 
 
 def quoted_elsewhere(citations: Iterable[Citation], statements: Iterable[Statement]):
@@ -296,7 +296,7 @@ def attach_citations(
     condition = Q()
     for field_name, pks in wanted.items():
         condition |= Q(**{f"{field_name}__in": pks})
-    for citation in public_citations().filter(condition):
+    for citation in records.public_citations().filter(condition):
         for field_name, pks in wanted.items():
             pk = getattr(citation, f"{field_name}_id")
             if pk in pks:
@@ -385,7 +385,8 @@ def status_events(agency: Agency) -> list[TimelineEvent]:
         TimelineEvent(
             PreciseDate(change.recorded_at.date(), DatePrecision.DAY),
             "status",
-            f"Status: {change.get_from_status_display()} → {change.get_to_status_display()}",
+            f"Status: {AGENCY_STATUS_LABELS[change.from_status]} → "
+            f"{AGENCY_STATUS_LABELS[change.to_status]}",
             links_to=change,
             detail=change.summary
             + (f" (reported by a source of {change.reported})" if change.reported else ""),
