@@ -15,6 +15,7 @@ from itertools import islice
 from django.apps import apps
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from .choices import AGENCY_STATUS_LABELS
 from .models import (
     CITATION_FIELD_OF,
     PUBLISHED,
@@ -139,7 +140,8 @@ def status_versions(limit: int) -> list[Version]:
             "status",
             change.agency.name,
             change.get_absolute_url(),
-            f"Status {change.get_from_status_display()} → {change.get_to_status_display()}",
+            f"Status {AGENCY_STATUS_LABELS[change.from_status]} → "
+            f"{AGENCY_STATUS_LABELS[change.to_status]}",
         )
         for change in changes
     ]
